@@ -1,0 +1,15 @@
+package dev.orderpipeline.contract;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** The three steps every order runs, at the same time. */
+public enum StepName {
+    @JsonProperty("payment") PAYMENT,
+    @JsonProperty("vendor") VENDOR,
+    @JsonProperty("courier") COURIER;
+
+    /** The lower-case name used in JSON, logs and idempotency keys. */
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}
