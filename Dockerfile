@@ -1,0 +1,27 @@
+# syntax=docker/dockerfile:1
+# Builds the worker and the CLI with the project's own Maven wrapper on a JDK 25, then ships
+# each jar on a JRE 25. StructuredTaskScope is a preview API in 25: --enable-preview is required.
+
+FROM eclipse-temurin:25-jdk AS build
+WORKDIR /src
+COPY .mvn .mvn
+COPY mvnw pom.xml ./
+COPY contract contract
+COPY local-kafka local-kafka
+COPY test-support test-support
+COPY worker worker
+COPY producer-cli producer-cli
+RUN ./mvnw -B -ntp -q package -DskipTests
+
+FROM eclipse-temurin:25-jre AS worker
+RUN useradd --system --uid 10001 worker
+USER worker
+COPY --from=build /src/worker/target/order-worker.jar /app/order-worker.jar
+# exec form: the JVM is PID 1 and receives SIGTERM from `docker stop` directly.
+ENTRYPOINT ["java", "--enable-preview", "-XX:MaxRAMPercentage=75", "-jar", "/app/order-worker.jar"]
+
+FROM eclipse-temurin:25-jre AS cli
+RUN useradd --system --uid 10001 cli
+USER cli
+COPY --from=build /src/producer-cli/target/order-cli.jar /app/order-cli.jar
+ENTRYPOINT ["java", "-jar", "/app/order-cli.jar"]

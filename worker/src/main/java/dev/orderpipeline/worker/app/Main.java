@@ -1,0 +1,206 @@
+package dev.orderpipeline.worker.app;
+
+import dev.orderpipeline.contract.OrderCodec;
+import dev.orderpipeline.worker.config.ConfigException;
+import dev.orderpipeline.worker.config.Durations;
+import dev.orderpipeline.worker.config.WorkerConfig;
+import dev.orderpipeline.worker.kafka.PollLoop;
+import dev.orderpipeline.worker.steps.SimulationSettings;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+/**
+ * {@code order-worker}: reads the command line and environment, starts the {@link Worker},
+ * stops it on SIGTERM or Ctrl-C, and exits with a code that says how it ended.
+ */
+@Command(name = "order-worker", mixinStandardHelpOptions = true, version = "order-worker 0.1.0",
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = "Consumes orders from Kafka, runs payment, vendor and courier for each at once under a "
+                + "deadline, and publishes one outcome per order. Every option can also be set with the "
+                + "environment variable shown; the flag wins.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:stopped on SIGTERM/Ctrl-C; every order taken has its outcome and is committed",
+                "1:fatal error at run time (see the log); uncommitted orders are redone on restart",
+                "2:invalid configuration (one line names the option and the problem)",
+                "3:stopped, but some orders did not finish within --drain-budget; they will be redone",
+                "4:the Kafka cluster could not be reached at start-up"})
+public final class Main implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+    static final int EXIT_CONFIG = 2;
+    static final int EXIT_UNREACHABLE = 4;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+            defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS}",
+            description = "Kafka brokers. Env: KAFKA_BOOTSTRAP_SERVERS.")
+    String bootstrapServers;
+
+    @Option(names = "--embedded-broker",
+            description = "Start a local single-node Kafka broker inside this process and use it (development only; "
+                    + "topics are created).")
+    boolean embeddedBroker;
+
+    @Option(names = "--embedded-broker-port", defaultValue = "0", paramLabel = "PORT",
+            description = "Port of the local broker; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int embeddedBrokerPort;
+
+    @Option(names = "--orders-topic", defaultValue = "${env:ORDERS_TOPIC:-orders}",
+            description = "Topic to read orders from. Env: ORDERS_TOPIC (default: ${DEFAULT-VALUE}).")
+    String ordersTopic;
+
+    @Option(names = "--results-topic", defaultValue = "${env:RESULTS_TOPIC:-order-results}",
+            description = "Topic for outcomes. Env: RESULTS_TOPIC (default: ${DEFAULT-VALUE}).")
+    String resultsTopic;
+
+    @Option(names = "--dead-letter-topic", defaultValue = "${env:DEAD_LETTER_TOPIC:-orders.DLT}",
+            description = "Topic for records that are not valid orders. Env: DEAD_LETTER_TOPIC (default: ${DEFAULT-VALUE}).")
+    String deadLetterTopic;
+
+    @Option(names = "--group-id", defaultValue = "${env:GROUP_ID:-order-worker}",
+            description = "Consumer group; workers in one group share the partitions. Env: GROUP_ID (default: ${DEFAULT-VALUE}).")
+    String groupId;
+
+    @Option(names = "--worker-id", defaultValue = "${env:WORKER_ID}",
+            description = "Names this instance in outcomes and logs. Env: WORKER_ID (default: host-pid).")
+    String workerId;
+
+    @Option(names = "--create-topics", defaultValue = "${env:CREATE_TOPICS:-false}",
+            description = "Create the three topics at start-up if missing. Env: CREATE_TOPICS (default: ${DEFAULT-VALUE}).")
+    boolean createTopics;
+
+    @Option(names = "--topic-partitions", defaultValue = "${env:TOPIC_PARTITIONS:-6}",
+            description = "Partitions of topics the worker creates. Env: TOPIC_PARTITIONS (default: ${DEFAULT-VALUE}).")
+    int topicPartitions;
+
+    @Option(names = "--order-deadline", defaultValue = "${env:ORDER_DEADLINE:-5s}", paramLabel = "DURATION",
+            description = "Time one order's three steps may take together; then all are cancelled and the order "
+                    + "times out. Env: ORDER_DEADLINE (default: ${DEFAULT-VALUE}).")
+    String orderDeadline;
+
+    @Option(names = "--max-in-flight", defaultValue = "${env:MAX_IN_FLIGHT:-256}",
+            description = "Orders worked on at once; fetching pauses at this many. Env: MAX_IN_FLIGHT (default: ${DEFAULT-VALUE}).")
+    int maxInFlight;
+
+    @Option(names = "--drain-budget", defaultValue = "${env:DRAIN_BUDGET:-30s}", paramLabel = "DURATION",
+            description = "On SIGTERM, time in-flight orders get to finish. Env: DRAIN_BUDGET (default: ${DEFAULT-VALUE}).")
+    String drainBudget;
+
+    @Option(names = "--commit-interval", defaultValue = "${env:COMMIT_INTERVAL:-1s}", paramLabel = "DURATION",
+            description = "How often finished offsets are committed. Env: COMMIT_INTERVAL (default: ${DEFAULT-VALUE}).")
+    String commitInterval;
+
+    @Option(names = "--courier-pool-size", defaultValue = "${env:COURIER_POOL_SIZE:-64}",
+            description = "Couriers shared by this worker's orders. Env: COURIER_POOL_SIZE (default: ${DEFAULT-VALUE}).")
+    int courierPoolSize;
+
+    @Option(names = "--max-order-bytes", defaultValue = "${env:MAX_ORDER_BYTES:-" + OrderCodec.DEFAULT_MAX_ORDER_BYTES + "}",
+            description = "Larger order records are dead-lettered. Env: MAX_ORDER_BYTES (default: ${DEFAULT-VALUE}).")
+    int maxOrderBytes;
+
+    @Option(names = "--step-latency", defaultValue = "${env:STEP_LATENCY:-20ms}", paramLabel = "DURATION",
+            description = "Simulated steps: mean latency of each step. Env: STEP_LATENCY (default: ${DEFAULT-VALUE}).")
+    String stepLatency;
+
+    @Option(names = "--step-jitter", defaultValue = "${env:STEP_JITTER:-5ms}", paramLabel = "DURATION",
+            description = "Simulated steps: latency varies by up to this either way. Env: STEP_JITTER (default: ${DEFAULT-VALUE}).")
+    String stepJitter;
+
+    @Option(names = "--payment-decline-rate", defaultValue = "${env:PAYMENT_DECLINE_RATE:-0}",
+            description = "Simulated steps: share of payments declined at random, 0..1. Env: PAYMENT_DECLINE_RATE (default: ${DEFAULT-VALUE}).")
+    double paymentDeclineRate;
+
+    @Option(names = "--vendor-outage-rate", defaultValue = "${env:VENDOR_OUTAGE_RATE:-0}",
+            description = "Simulated steps: share of vendor calls failing at random, 0..1. Env: VENDOR_OUTAGE_RATE (default: ${DEFAULT-VALUE}).")
+    double vendorOutageRate;
+
+    @Option(names = "--kafka", paramLabel = "KEY=VALUE",
+            description = "Extra Kafka client property for all clients, e.g. --kafka security.protocol=SASL_SSL. Repeatable.")
+    Map<String, String> kafkaProperties = new LinkedHashMap<>();
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setParameterExceptionHandler((e, argv) -> {
+            PrintWriter err = e.getCommandLine().getErr();
+            err.println("order-worker: " + e.getMessage() + " (see --help)");
+            return EXIT_CONFIG;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        WorkerConfig config;
+        try {
+            config = config();
+        } catch (ConfigException | IllegalArgumentException e) {
+            System.err.println("order-worker: invalid configuration: " + e.getMessage());
+            return EXIT_CONFIG;
+        }
+        Worker worker;
+        try {
+            worker = Worker.start(config, Clock.systemUTC());
+        } catch (IllegalStateException e) {
+            System.err.println("order-worker: " + e.getMessage());
+            return EXIT_UNREACHABLE;
+        }
+        Signal.handle(new Signal("TERM"), signal -> {
+            log.info("SIGTERM received: stopping");
+            worker.requestStop();
+        });
+        Signal.handle(new Signal("INT"), signal -> {
+            log.info("interrupt received: stopping");
+            worker.requestStop();
+        });
+        PollLoop.Exit exit = worker.awaitExit();
+        worker.close();
+        log.info("exit code {} ({})", exit.code(), exit);
+        return exit.code();
+    }
+
+    WorkerConfig config() {
+        SimulationSettings simulation;
+        Duration latency = duration("--step-latency (STEP_LATENCY)", stepLatency);
+        try {
+            simulation = new SimulationSettings(latency, latency, latency, duration("--step-jitter (STEP_JITTER)", stepJitter),
+                    paymentDeclineRate, vendorOutageRate, SimulationSettings.DEFAULTS.slowStepDelay());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("simulated steps", e.getMessage());
+        }
+        return new WorkerConfig(bootstrapServers, embeddedBroker, embeddedBrokerPort, ordersTopic, resultsTopic,
+                deadLetterTopic, groupId, workerId == null || workerId.isBlank() ? defaultWorkerId() : workerId,
+                createTopics, topicPartitions,
+                duration("--order-deadline (ORDER_DEADLINE)", orderDeadline), maxInFlight,
+                duration("--drain-budget (DRAIN_BUDGET)", drainBudget),
+                duration("--commit-interval (COMMIT_INTERVAL)", commitInterval),
+                courierPoolSize, maxOrderBytes, simulation, kafkaProperties);
+    }
+
+    private static Duration duration(String key, String value) {
+        try {
+            return Durations.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key, e.getMessage());
+        }
+    }
+
+    private static String defaultWorkerId() {
+        String host = System.getenv().getOrDefault("HOSTNAME", "worker");
+        return (host + "-" + ProcessHandle.current().pid()).replaceAll("[^A-Za-z0-9._-]", "-");
+    }
+}

@@ -1,0 +1,132 @@
+package dev.orderpipeline.worker.app;
+
+import dev.orderpipeline.contract.OrderCodec;
+import dev.orderpipeline.localkafka.LocalKafkaBroker;
+import dev.orderpipeline.worker.config.WorkerConfig;
+import dev.orderpipeline.worker.kafka.KafkaWorker;
+import dev.orderpipeline.worker.kafka.PollLoop;
+import dev.orderpipeline.worker.kafka.WorkerStats;
+import dev.orderpipeline.worker.pipeline.OrderPipeline;
+import dev.orderpipeline.worker.pipeline.StepTracker;
+import dev.orderpipeline.worker.steps.CourierPool;
+import dev.orderpipeline.worker.steps.SimulatedSteps;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Random;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: builds the whole worker from a {@link WorkerConfig} and owns what it
+ * built. {@link Main} and the tests start the worker through here, so tests run the real thing.
+ */
+public final class Worker implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Worker.class);
+
+    /** How long start-up waits for the cluster to answer before giving up. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
+
+    private final LocalKafkaBroker broker;
+    private final KafkaWorker kafka;
+    private final StepTracker tracker;
+    private final CourierPool couriers;
+    private final String bootstrapServers;
+
+    private Worker(LocalKafkaBroker broker, KafkaWorker kafka, StepTracker tracker, CourierPool couriers,
+                   String bootstrapServers) {
+        this.broker = broker;
+        this.kafka = kafka;
+        this.tracker = tracker;
+        this.couriers = couriers;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    /**
+     * Starts the worker: the local broker if asked for, a connection check, topics if asked
+     * for, then the poll thread.
+     *
+     * @throws IllegalStateException if the cluster cannot be reached
+     */
+    public static Worker start(WorkerConfig config, Clock clock) throws InterruptedException {
+        LocalKafkaBroker broker = null;
+        String bootstrap = config.bootstrapServers();
+        if (config.embeddedBroker()) {
+            broker = LocalKafkaBroker.start(config.embeddedBrokerPort());
+            bootstrap = broker.bootstrapServers();
+            log.warn("LOCAL DEVELOPMENT BROKER in use at {} (--embedded-broker): single node, data deleted on exit. "
+                    + "Not for production.", bootstrap);
+        }
+        try {
+            KafkaWorker.Settings settings = new KafkaWorker.Settings(bootstrap, config.groupId(), config.workerId(),
+                    config.ordersTopic(), config.resultsTopic(), config.deadLetterTopic(), config.maxInFlight(),
+                    config.commitInterval(), config.drainBudget(), config.orderDeadline(), config.kafkaOverrides());
+            String clusterId = KafkaWorker.checkConnection(settings, CONNECT_TIMEOUT);
+            log.info("connected to Kafka cluster {} at {}", clusterId, bootstrap);
+            if (config.createTopics() || config.embeddedBroker()) {
+                KafkaWorker.createTopics(settings, config.topicPartitions());
+            }
+            StepTracker tracker = new StepTracker();
+            CourierPool couriers = new CourierPool(config.courierPoolSize());
+            Random random = new Random();
+            OrderPipeline pipeline = new OrderPipeline(
+                    SimulatedSteps.payment(config.simulation(), random),
+                    SimulatedSteps.vendor(config.simulation(), random),
+                    SimulatedSteps.courier(config.simulation(), random, couriers),
+                    config.orderDeadline(), config.workerId(), tracker, clock);
+            KafkaWorker kafka = KafkaWorker.start(settings, pipeline, new OrderCodec(config.maxOrderBytes()), clock);
+            log.info("worker {} consuming {} in group {}; outcomes to {}, dead letters to {}; deadline {} ms, "
+                            + "max in flight {}, couriers {}", config.workerId(), config.ordersTopic(), config.groupId(),
+                    config.resultsTopic(), config.deadLetterTopic(), config.orderDeadline().toMillis(),
+                    config.maxInFlight(), config.courierPoolSize());
+            return new Worker(broker, kafka, tracker, couriers, bootstrap);
+        } catch (InterruptedException | RuntimeException e) {
+            if (broker != null) {
+                broker.close();
+            }
+            throw e;
+        }
+    }
+
+    /** Asks the worker to stop: no new orders, in-flight ones finish within the drain budget. */
+    public void requestStop() {
+        kafka.requestStop();
+    }
+
+    /** Waits for the poll loop to end and says how. */
+    public PollLoop.Exit awaitExit() throws InterruptedException {
+        return kafka.awaitExit();
+    }
+
+    /** The address the worker's clients use: the local broker's when embedded. */
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public StepTracker tracker() {
+        return tracker;
+    }
+
+    public CourierPool couriers() {
+        return couriers;
+    }
+
+    public WorkerStats stats() {
+        return kafka.stats();
+    }
+
+    public int inFlight() {
+        return kafka.inFlight();
+    }
+
+    /** Stops (if not yet stopped), closes the clients and the local broker, and logs the totals. */
+    @Override
+    public void close() throws InterruptedException {
+        kafka.close();
+        log.info("worker stopped: {} step_threads_running={} couriers_in_use={}", kafka.stats(), tracker.running(),
+                couriers.inUse());
+        if (broker != null) {
+            broker.close();
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package dev.orderpipeline.worker.config;
+
+import dev.orderpipeline.worker.steps.SimulationSettings;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything the worker is told at start-up, validated once here so that a wrong value stops
+ * start-up with one line naming the key, instead of failing later in the middle of an order.
+ *
+ * @param bootstrapServers  the Kafka cluster; empty only with {@code embeddedBroker}
+ * @param embeddedBroker    start a local single-node broker in this process (development only)
+ * @param embeddedBrokerPort the local broker's port; 0 picks a free one
+ * @param ordersTopic       where orders come from
+ * @param resultsTopic      where outcomes go
+ * @param deadLetterTopic   where records that are not valid orders go
+ * @param groupId           the consumer group: workers with the same group share the partitions
+ * @param workerId          names this instance in outcomes, dead letters and client ids
+ * @param createTopics      create the three topics at start-up if they do not exist
+ * @param topicPartitions   partitions of topics this worker creates
+ * @param orderDeadline     how long one order's three steps may take together
+ * @param maxInFlight       orders worked on at once, over all partitions
+ * @param drainBudget       on SIGTERM, how long in-flight orders may take to finish
+ * @param commitInterval    how often finished offsets are committed
+ * @param courierPoolSize   couriers shared by all orders of this worker
+ * @param maxOrderBytes     larger order records are dead-lettered as oversized
+ * @param simulation        latency and failure behaviour of the built-in simulated steps
+ * @param kafkaOverrides    extra Kafka client properties, applied last (e.g. security settings)
+ */
+public record WorkerConfig(
+        String bootstrapServers,
+        boolean embeddedBroker,
+        int embeddedBrokerPort,
+        String ordersTopic,
+        String resultsTopic,
+        String deadLetterTopic,
+        String groupId,
+        String workerId,
+        boolean createTopics,
+        int topicPartitions,
+        Duration orderDeadline,
+        int maxInFlight,
+        Duration drainBudget,
+        Duration commitInterval,
+        int courierPoolSize,
+        int maxOrderBytes,
+        SimulationSettings simulation,
+        Map<String, String> kafkaOverrides) {
+
+    public WorkerConfig {
+        if (!embeddedBroker && (bootstrapServers == null || bootstrapServers.isBlank())) {
+            throw new ConfigException("--bootstrap-servers (KAFKA_BOOTSTRAP_SERVERS)",
+                    "not set; give the Kafka address, or --embedded-broker for a local development broker");
+        }
+        if (embeddedBrokerPort < 0 || embeddedBrokerPort > 65_535) {
+            throw new ConfigException("--embedded-broker-port", "must be 0..65535, got " + embeddedBrokerPort);
+        }
+        requireName("--orders-topic (ORDERS_TOPIC)", ordersTopic);
+        requireName("--results-topic (RESULTS_TOPIC)", resultsTopic);
+        requireName("--dead-letter-topic (DEAD_LETTER_TOPIC)", deadLetterTopic);
+        requireName("--group-id (GROUP_ID)", groupId);
+        requireName("--worker-id (WORKER_ID)", workerId);
+        if (ordersTopic.equals(resultsTopic) || ordersTopic.equals(deadLetterTopic) || resultsTopic.equals(deadLetterTopic)) {
+            throw new ConfigException("--orders-topic/--results-topic/--dead-letter-topic",
+                    "must be three different topics, got " + ordersTopic + ", " + resultsTopic + ", " + deadLetterTopic);
+        }
+        requireAtLeast("--topic-partitions (TOPIC_PARTITIONS)", topicPartitions, 1);
+        requirePositive("--order-deadline (ORDER_DEADLINE)", orderDeadline);
+        requireAtLeast("--max-in-flight (MAX_IN_FLIGHT)", maxInFlight, 1);
+        requirePositive("--drain-budget (DRAIN_BUDGET)", drainBudget);
+        requirePositive("--commit-interval (COMMIT_INTERVAL)", commitInterval);
+        requireAtLeast("--courier-pool-size (COURIER_POOL_SIZE)", courierPoolSize, 1);
+        requireAtLeast("--max-order-bytes (MAX_ORDER_BYTES)", maxOrderBytes, 1024);
+        Objects.requireNonNull(simulation, "simulation");
+        kafkaOverrides = Map.copyOf(kafkaOverrides == null ? Map.of() : kafkaOverrides);
+        for (String key : kafkaOverrides.keySet()) {
+            if (MANAGED_KAFKA_KEYS.containsKey(key)) {
+                throw new ConfigException("--kafka " + key, MANAGED_KAFKA_KEYS.get(key));
+            }
+        }
+    }
+
+    /** Client properties the worker's guarantees depend on: not to be overridden. */
+    static final Map<String, String> MANAGED_KAFKA_KEYS = Map.of(
+            "enable.auto.commit", "is managed by the worker: offsets are committed only after the outcome is acknowledged",
+            "key.deserializer", "is managed by the worker: records are read as bytes so that bad input can be dead-lettered",
+            "value.deserializer", "is managed by the worker: records are read as bytes so that bad input can be dead-lettered",
+            "key.serializer", "is managed by the worker",
+            "value.serializer", "is managed by the worker",
+            "acks", "is managed by the worker: outcomes need acks=all",
+            "enable.idempotence", "is managed by the worker: retries must not duplicate outcomes",
+            "group.id", "use --group-id");
+
+    private static void requireName(String key, String value) {
+        if (value == null || value.isBlank()) {
+            throw new ConfigException(key, "must not be empty");
+        }
+        if (!value.matches("[A-Za-z0-9._-]{1,249}")) {
+            throw new ConfigException(key, "\"" + value + "\" may only contain letters, digits, '.', '_' and '-'");
+        }
+    }
+
+    private static void requirePositive(String key, Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new ConfigException(key, "must be a positive duration such as 500ms or 5s, got " + value);
+        }
+    }
+
+    private static void requireAtLeast(String key, int value, int min) {
+        if (value < min) {
+            throw new ConfigException(key, "must be at least " + min + ", got " + value);
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package dev.orderpipeline.worker.kafka;
+
+import dev.orderpipeline.contract.OrderCodec;
+import dev.orderpipeline.worker.pipeline.OrderPipeline;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker's Kafka side: its consumer, producer and poll thread, wired around an
+ * {@link OrderPipeline}. Every client property is set here, each with the reason for it.
+ */
+public final class KafkaWorker implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaWorker.class);
+
+    /**
+     * Dead letters keep the original bytes, so the dead-letter topic and the producer accept
+     * records larger than a broker's 1 MB default; a still larger one is cut (and marked so).
+     */
+    static final int MAX_RECORD_BYTES = 2 * 1024 * 1024;
+
+    /** Where to connect, what to read and write, and how the loop behaves. */
+    public record Settings(String bootstrapServers, String groupId, String workerId, String ordersTopic,
+                           String resultsTopic, String deadLetterTopic, int maxInFlight, Duration commitInterval,
+                           Duration drainBudget, Duration orderDeadline, Map<String, String> overrides) {
+    }
+
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final PollLoop loop;
+    private final Thread pollThread;
+    private final WorkerStats stats = new WorkerStats();
+
+    private KafkaWorker(Settings settings, OrderPipeline pipeline, OrderCodec codec, Clock clock) {
+        this.producer = new KafkaProducer<>(producerProperties(settings));
+        KafkaConsumer<byte[], byte[]> consumer;
+        try {
+            consumer = new KafkaConsumer<>(consumerProperties(settings));
+        } catch (RuntimeException e) {
+            producer.close(Duration.ZERO);
+            throw e;
+        }
+        OutcomePublisher publisher = new OutcomePublisher(producer, codec, settings.resultsTopic(),
+                settings.deadLetterTopic(), settings.workerId(), clock);
+        OrderHandler handler = new OrderHandler(codec, pipeline, publisher, stats, clock);
+        PollLoop.Settings loopSettings = new PollLoop.Settings(settings.ordersTopic(), settings.maxInFlight(),
+                Duration.ofMillis(100), settings.commitInterval(), settings.drainBudget(),
+                // A revoked partition's orders finish within their deadline; the rest is publishing.
+                settings.orderDeadline().plusSeconds(10));
+        this.loop = new PollLoop(consumer, handler,
+                Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("order-", 1).factory()),
+                loopSettings, clock);
+        this.pollThread = Thread.ofPlatform().name("order-poll").unstarted(loop);
+    }
+
+    /** Creates the clients and starts the poll thread. */
+    public static KafkaWorker start(Settings settings, OrderPipeline pipeline, OrderCodec codec, Clock clock) {
+        KafkaWorker worker = new KafkaWorker(settings, pipeline, codec, clock);
+        worker.pollThread.start();
+        return worker;
+    }
+
+    /**
+     * Asks the cluster for its id, so that a wrong address or credentials stop start-up with a
+     * clear message instead of a worker that polls nothing forever.
+     *
+     * @throws IllegalStateException with a one-line reason if the cluster did not answer in time
+     */
+    public static String checkConnection(Settings settings, Duration timeout) throws InterruptedException {
+        Map<String, Object> props = common(settings);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 15_000));
+        try (Admin admin = Admin.create(props)) {
+            return admin.describeCluster().clusterId().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot reach Kafka at " + settings.bootstrapServers() + ": "
+                    + e.getCause().getMessage(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot reach Kafka at " + settings.bootstrapServers() + " within "
+                    + timeout.toSeconds() + " s", e);
+        }
+    }
+
+    /**
+     * Creates the orders, results and dead-letter topics if they do not exist yet. For
+     * development and tests; production topics are usually created by whoever runs the cluster.
+     */
+    public static void createTopics(Settings settings, int partitions) throws InterruptedException {
+        Map<String, Object> props = common(settings);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+        try (Admin admin = Admin.create(props)) {
+            List<NewTopic> topics = new ArrayList<>();
+            topics.add(new NewTopic(settings.ordersTopic(), partitions, (short) -1));
+            topics.add(new NewTopic(settings.resultsTopic(), partitions, (short) -1));
+            topics.add(new NewTopic(settings.deadLetterTopic(), partitions, (short) -1)
+                    .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_RECORD_BYTES))));
+            for (var entry : admin.createTopics(topics).values().entrySet()) {
+                try {
+                    entry.getValue().get();
+                    log.info("created topic {} with {} partitions", entry.getKey(), partitions);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("could not create topic " + entry.getKey() + ": "
+                                + e.getCause().getMessage(), e.getCause());
+                    }
+                }
+            }
+        }
+    }
+
+    public void requestStop() {
+        loop.requestStop();
+    }
+
+    public PollLoop.Exit awaitExit() throws InterruptedException {
+        return loop.awaitExit();
+    }
+
+    public int inFlight() {
+        return loop.inFlight();
+    }
+
+    public WorkerStats stats() {
+        return stats;
+    }
+
+    /** Stops the loop if still running, waits for it, then flushes and closes the producer. */
+    @Override
+    public void close() throws InterruptedException {
+        loop.requestStop();
+        loop.awaitExit();
+        producer.close(Duration.ofSeconds(30));
+    }
+
+    private static Map<String, Object> common(Settings settings) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        props.putAll(settings.overrides());
+        return props;
+    }
+
+    static Map<String, Object> consumerProperties(Settings settings) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.workerId() + "-consumer");
+        // Offsets are committed by the poll loop, only below orders whose result is on the broker.
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // A new group must not skip the orders placed before its first worker started.
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // Orders written in a transaction that was then aborted were never placed.
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // A rebalance moves only the partitions that change owner; the others keep working.
+        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        // Bytes in, so that a record that is not an order is dead-lettered instead of failing poll().
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.putAll(settings.overrides());
+        return props;
+    }
+
+    static Map<String, Object> producerProperties(Settings settings) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, settings.workerId() + "-producer");
+        // An offset is committed once its outcome is acknowledged: that ack must survive a broker loss.
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        // The producer's own retries must never write an outcome twice.
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // Dead letters carry the original value, which may be close to the broker's limit.
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_RECORD_BYTES);
+        // Outcomes are small and many: a short linger batches them without hurting latency much.
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.putAll(settings.overrides());
+        return props;
+    }
+}

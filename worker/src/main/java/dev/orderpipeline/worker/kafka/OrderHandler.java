@@ -1,0 +1,116 @@
+package dev.orderpipeline.worker.kafka;
+
+import dev.orderpipeline.contract.DecodedOrder;
+import dev.orderpipeline.contract.OrderCodec;
+import dev.orderpipeline.contract.OrderOutcome;
+import dev.orderpipeline.contract.OrderPlaced;
+import dev.orderpipeline.contract.OrderStatus;
+import dev.orderpipeline.worker.pipeline.OrderPipeline;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes one {@code orders} record from bytes to an acknowledged result: an outcome on
+ * {@code order-results}, or the record in the dead-letter topic (plus a {@code rejected}
+ * outcome when its order id is readable). Runs on the record's own virtual thread; never
+ * touches the consumer. Thread-safe.
+ */
+final class OrderHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(OrderHandler.class);
+
+    private final OrderCodec codec;
+    private final OrderPipeline pipeline;
+    private final OutcomePublisher publisher;
+    private final WorkerStats stats;
+    private final Clock clock;
+
+    OrderHandler(OrderCodec codec, OrderPipeline pipeline, OutcomePublisher publisher, WorkerStats stats, Clock clock) {
+        this.codec = codec;
+        this.pipeline = pipeline;
+        this.publisher = publisher;
+        this.stats = stats;
+        this.clock = clock;
+    }
+
+    /**
+     * Handles {@code record} and returns once its result is acknowledged by the broker, so the
+     * caller may then count its offset as done.
+     *
+     * @throws OutcomePublisher.PublishException if the broker did not take the result: the
+     *                                           offset must not be committed
+     * @throws InterruptedException              if the worker is stopping hard; nothing was
+     *                                           acknowledged for this record
+     */
+    void handle(ConsumerRecord<byte[], byte[]> record) throws InterruptedException, OutcomePublisher.PublishException {
+        Instant receivedAt = clock.instant();
+        switch (decode(record)) {
+            case DecodedOrder.Valid valid -> process(valid.order(), receivedAt);
+            case DecodedOrder.Invalid invalid -> reject(record, invalid, receivedAt);
+        }
+    }
+
+    private void process(OrderPlaced order, Instant receivedAt) throws InterruptedException, OutcomePublisher.PublishException {
+        OrderOutcome outcome = pipeline.process(order, receivedAt);
+        publisher.publish(outcome);
+        stats.outcome(outcome);
+        if (outcome.status() != OrderStatus.SUCCEEDED) {
+            log.info("order_id={} status={} error_class={} reason=\"{}\"", outcome.orderId(),
+                    outcome.status().name().toLowerCase(java.util.Locale.ROOT), outcome.errorClass().code(),
+                    outcome.errorMessage());
+        }
+    }
+
+    private void reject(ConsumerRecord<byte[], byte[]> record, DecodedOrder.Invalid invalid, Instant receivedAt)
+            throws InterruptedException, OutcomePublisher.PublishException {
+        publisher.deadLetter(record, invalid);
+        stats.deadLetter(invalid.problem());
+        log.warn("dead_letter topic={} partition={} offset={} order_id={} problem={} reason=\"{}\"",
+                record.topic(), record.partition(), record.offset(), invalid.orderId().orElse("-"),
+                invalid.problem(), invalid.reason());
+        if (invalid.orderId().isPresent()) {
+            // Whoever placed the order waits for an outcome by id: answer it, even if "no".
+            OrderOutcome rejected = pipeline.rejected(invalid.orderId().get(), invalid.reason(), null, receivedAt);
+            publisher.publish(rejected);
+            stats.outcome(rejected);
+        }
+    }
+
+    /** The order in {@code record}, with the rule that its key is its order id. */
+    private DecodedOrder decode(ConsumerRecord<byte[], byte[]> record) {
+        DecodedOrder decoded = codec.decodeOrder(record.value());
+        if (!(decoded instanceof DecodedOrder.Valid valid)) {
+            return decoded;
+        }
+        String orderId = valid.order().orderId();
+        Optional<String> key = utf8(record.key());
+        if (key.isEmpty()) {
+            return new DecodedOrder.Invalid(DecodedOrder.Problem.RULE_VIOLATION,
+                    "record key must be the order id, got " + (record.key() == null ? "no key" : "a key that is not UTF-8"),
+                    Optional.of(orderId));
+        }
+        if (!key.get().equals(orderId)) {
+            return new DecodedOrder.Invalid(DecodedOrder.Problem.RULE_VIOLATION,
+                    "record key \"" + key.get() + "\" is not the order id \"" + orderId + "\"", Optional.of(orderId));
+        }
+        return decoded;
+    }
+
+    private static Optional<String> utf8(byte[] bytes) {
+        if (bytes == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString());
+        } catch (CharacterCodingException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package dev.orderpipeline.worker.kafka;
+
+import dev.orderpipeline.contract.DeadLetterHeaders;
+import dev.orderpipeline.contract.DecodedOrder;
+import dev.orderpipeline.contract.ErrorClass;
+import dev.orderpipeline.contract.OrderCodec;
+import dev.orderpipeline.contract.OrderOutcome;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * Writes outcomes and dead letters. Each call returns once the broker has acknowledged the
+ * record (acks=all), because only then may the source offset be committed. Thread-safe: order
+ * threads call it concurrently ({@code KafkaProducer} is thread-safe).
+ */
+final class OutcomePublisher {
+
+    /** A dead letter too large for the broker keeps this much of its value. */
+    static final int TRUNCATED_VALUE_BYTES = 64 * 1024;
+
+    private final Producer<byte[], byte[]> producer;
+    private final OrderCodec codec;
+    private final String resultsTopic;
+    private final String deadLetterTopic;
+    private final String workerId;
+    private final Clock clock;
+
+    OutcomePublisher(Producer<byte[], byte[]> producer, OrderCodec codec, String resultsTopic,
+                     String deadLetterTopic, String workerId, Clock clock) {
+        this.producer = producer;
+        this.codec = codec;
+        this.resultsTopic = resultsTopic;
+        this.deadLetterTopic = deadLetterTopic;
+        this.workerId = workerId;
+        this.clock = clock;
+    }
+
+    /** Publishes {@code outcome}, keyed by its order id, and waits for the broker's ack. */
+    RecordMetadata publish(OrderOutcome outcome) throws InterruptedException, PublishException {
+        byte[] key = outcome.orderId().getBytes(StandardCharsets.UTF_8);
+        return await(producer.send(new ProducerRecord<>(resultsTopic, key, codec.encode(outcome))), "outcome");
+    }
+
+    /**
+     * Copies {@code source} to the dead-letter topic with its key, value and headers untouched,
+     * plus headers that say why and where it came from; waits for the broker's ack. A value
+     * larger than the broker accepts is cut and marked so, rather than blocking the partition.
+     */
+    RecordMetadata deadLetter(ConsumerRecord<byte[], byte[]> source, DecodedOrder.Invalid invalid)
+            throws InterruptedException, PublishException {
+        try {
+            return await(producer.send(deadLetterRecord(source, invalid, source.value(), false)), "dead letter");
+        } catch (PublishException e) {
+            if (!(e.getCause() instanceof RecordTooLargeException) || source.value() == null) {
+                throw e;
+            }
+            byte[] cut = Arrays.copyOf(source.value(), Math.min(source.value().length, TRUNCATED_VALUE_BYTES));
+            return await(producer.send(deadLetterRecord(source, invalid, cut, true)), "truncated dead letter");
+        }
+    }
+
+    private ProducerRecord<byte[], byte[]> deadLetterRecord(ConsumerRecord<byte[], byte[]> source,
+                                                            DecodedOrder.Invalid invalid, byte[] value,
+                                                            boolean truncated) {
+        RecordHeaders headers = new RecordHeaders();
+        for (Header header : source.headers()) {
+            headers.add(header);
+        }
+        add(headers, DeadLetterHeaders.ERROR_CLASS, ErrorClass.INVALID_ORDER.code());
+        add(headers, DeadLetterHeaders.PROBLEM, invalid.problem().name());
+        add(headers, DeadLetterHeaders.REASON, invalid.reason());
+        add(headers, DeadLetterHeaders.ORIGINAL_TOPIC, source.topic());
+        add(headers, DeadLetterHeaders.ORIGINAL_PARTITION, Integer.toString(source.partition()));
+        add(headers, DeadLetterHeaders.ORIGINAL_OFFSET, Long.toString(source.offset()));
+        add(headers, DeadLetterHeaders.ORIGINAL_TIMESTAMP, Long.toString(source.timestamp()));
+        add(headers, DeadLetterHeaders.WORKER_ID, workerId);
+        add(headers, DeadLetterHeaders.DEAD_LETTERED_AT, clock.instant().toString());
+        if (truncated) {
+            add(headers, DeadLetterHeaders.VALUE_TRUNCATED, "true");
+            add(headers, DeadLetterHeaders.ORIGINAL_VALUE_SIZE, Integer.toString(source.value().length));
+        }
+        return new ProducerRecord<>(deadLetterTopic, null, source.key(), value, headers);
+    }
+
+    private static void add(RecordHeaders headers, String name, String value) {
+        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static RecordMetadata await(Future<RecordMetadata> ack, String what)
+            throws InterruptedException, PublishException {
+        try {
+            return ack.get();
+        } catch (ExecutionException e) {
+            throw new PublishException("could not publish " + what + ": " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /** The broker did not take a record even after the producer's own retries. */
+    static final class PublishException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        PublishException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

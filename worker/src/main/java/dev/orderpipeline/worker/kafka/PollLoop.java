@@ -1,0 +1,339 @@
+package dev.orderpipeline.worker.kafka;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The poll thread: fetches records, hands each to its own virtual thread, and commits the
+ * offsets below which every record has its result on the broker (at-least-once). It is the only
+ * thread that touches the {@link Consumer}; order threads report back through a queue.
+ *
+ * <p>When {@code maxInFlight} records are being worked on, it pauses every partition and keeps
+ * polling, so the group membership never lapses, and resumes when there is room.
+ */
+public final class PollLoop implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(PollLoop.class);
+
+    /** How {@link #run()} ended; the worker's process exit code follows from it. */
+    public enum Exit {
+        /** Stopped on request; every record taken was finished and committed. */
+        CLEAN(0),
+        /** A fatal error (the broker refused a result, the consumer failed); see the log. */
+        FAILED(1),
+        /** Stopped on request, but some orders did not finish within the drain budget; they
+         * were cancelled, their offsets not committed, and will be processed again. */
+        DRAIN_BUDGET_EXCEEDED(3);
+
+        private final int code;
+
+        Exit(int code) {
+            this.code = code;
+        }
+
+        public int code() {
+            return code;
+        }
+    }
+
+    /** What an order thread reports when its record's result is on the broker. */
+    private record Finished(TopicPartition partition, long offset) {
+    }
+
+    /**
+     * @param pollTimeout    the longest a poll blocks; bounds how late a commit or a stop is seen
+     * @param commitInterval how often finished offsets are committed while running
+     * @param drainBudget    on stop, how long in-flight orders may take to finish
+     * @param revokeBudget   on a revocation, how long the revoked partitions' orders may take
+     */
+    public record Settings(String topic, int maxInFlight, Duration pollTimeout, Duration commitInterval,
+                           Duration drainBudget, Duration revokeBudget) {
+    }
+
+    private final Consumer<byte[], byte[]> consumer;
+    private final OrderHandler handler;
+    private final ExecutorService orderThreads;
+    private final Settings settings;
+    private final Clock clock;
+
+    // Poll thread only.
+    private final OffsetTracker offsets = new OffsetTracker();
+    private final Queue<ConsumerRecord<byte[], byte[]>> backlog = new ArrayDeque<>();
+    private final Set<TopicPartition> pausedByUs = new HashSet<>();
+    private Instant lastCommit;
+    private boolean draining;
+
+    // Written by order threads, drained by the poll thread.
+    private final Queue<Finished> finished = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicReference<Throwable> fatal = new AtomicReference<>();
+
+    // Any thread.
+    private volatile boolean stopRequested;
+    private volatile Exit exit;
+    private final CountDownLatch ended = new CountDownLatch(1);
+
+    PollLoop(Consumer<byte[], byte[]> consumer, OrderHandler handler, ExecutorService orderThreads,
+             Settings settings, Clock clock) {
+        this.consumer = consumer;
+        this.handler = handler;
+        this.orderThreads = orderThreads;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** Asks the loop to stop taking records, finish what it has, commit and return. Any thread. */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /** Waits until {@link #run()} has returned, and says how it ended. */
+    public Exit awaitExit() throws InterruptedException {
+        ended.await();
+        return exit;
+    }
+
+    /** Waits at most {@code timeout}; {@code null} if still running. */
+    public Exit awaitExit(Duration timeout) throws InterruptedException {
+        return ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS) ? exit : null;
+    }
+
+    /** Records taken and not finished yet. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    @Override
+    public void run() {
+        Exit result = Exit.FAILED;
+        try {
+            consumer.subscribe(List.of(settings.topic()), new Rebalance());
+            lastCommit = clock.instant();
+            while (!stopRequested && fatal.get() == null) {
+                pollOnce();
+            }
+            result = fatal.get() != null ? Exit.FAILED : drain();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.error("poll thread interrupted; stopping without waiting for in-flight orders");
+        } catch (RuntimeException e) {
+            fatal.compareAndSet(null, e);
+        } finally {
+            if (fatal.get() != null) {
+                log.error("worker stopping after a fatal error: {}", fatal.get().toString(), fatal.get());
+                result = Exit.FAILED;
+                orderThreads.shutdownNow();
+            }
+            closeConsumer();
+            exit = result;
+            ended.countDown();
+        }
+    }
+
+    private void pollOnce() {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(settings.pollTimeout())) {
+            backlog.add(record);
+        }
+        dispatchBacklog();
+        collectFinished();
+        if (Duration.between(lastCommit, clock.instant()).compareTo(settings.commitInterval()) >= 0) {
+            commitAsync();
+        }
+    }
+
+    /** Starts records from the backlog while there is room; pauses fetching while there is none. */
+    private void dispatchBacklog() {
+        while (!backlog.isEmpty() && inFlight.get() < settings.maxInFlight()) {
+            dispatch(backlog.poll());
+        }
+        if (!backlog.isEmpty() || inFlight.get() >= settings.maxInFlight()) {
+            Set<TopicPartition> toPause = new HashSet<>(consumer.assignment());
+            toPause.removeAll(pausedByUs);
+            if (!toPause.isEmpty()) {
+                consumer.pause(toPause);
+                pausedByUs.addAll(toPause);
+            }
+        } else if (!pausedByUs.isEmpty()) {
+            pausedByUs.retainAll(consumer.assignment());
+            consumer.resume(pausedByUs);
+            pausedByUs.clear();
+        }
+    }
+
+    private void dispatch(ConsumerRecord<byte[], byte[]> record) {
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        offsets.started(partition, record.offset());
+        inFlight.incrementAndGet();
+        orderThreads.execute(() -> {
+            try {
+                handler.handle(record);
+                finished.add(new Finished(partition, record.offset()));
+            } catch (InterruptedException e) {
+                // Stopping hard: the record stays unfinished, so its offset is not committed
+                // and the next owner processes it again.
+                Thread.currentThread().interrupt();
+            } catch (OutcomePublisher.PublishException | RuntimeException | Error e) {
+                fatal.compareAndSet(null, e);
+            } finally {
+                inFlight.decrementAndGet();
+            }
+        });
+    }
+
+    private void collectFinished() {
+        for (Finished f; (f = finished.poll()) != null; ) {
+            offsets.finished(f.partition(), f.offset());
+        }
+    }
+
+    private void commitAsync() {
+        lastCommit = clock.instant();
+        Map<TopicPartition, OffsetAndMetadata> commit = offsets.committable();
+        if (commit.isEmpty()) {
+            return;
+        }
+        consumer.commitAsync(commit, (committed, error) -> {
+            if (error == null) {
+                offsets.committed(committed);
+            } else {
+                // The next interval commits the same or higher offsets; nothing is lost.
+                log.warn("offset commit failed, will retry: {}", error.toString());
+            }
+        });
+    }
+
+    private void commitSync(Map<TopicPartition, OffsetAndMetadata> commit) {
+        if (!commit.isEmpty()) {
+            consumer.commitSync(commit);
+            offsets.committed(commit);
+        }
+    }
+
+    /** Stop fetching, let in-flight orders finish within the budget, commit. */
+    private Exit drain() throws InterruptedException {
+        draining = true;
+        backlog.clear(); // never started: not tracked, so not committed; the next owner takes them
+        consumer.pause(consumer.assignment());
+        Instant deadline = clock.instant().plus(settings.drainBudget());
+        log.info("stopping: fetching paused, waiting up to {} ms for {} in-flight orders",
+                settings.drainBudget().toMillis(), inFlight.get());
+        while (inFlight.get() > 0 && fatal.get() == null && clock.instant().isBefore(deadline)) {
+            // Polling paused partitions returns nothing but keeps the group membership alive.
+            consumer.poll(Duration.ofMillis(50));
+            collectFinished();
+        }
+        Exit result = Exit.CLEAN;
+        if (inFlight.get() > 0) {
+            log.warn("drain budget of {} ms spent with {} orders still running; cancelling them, "
+                    + "they will be processed again", settings.drainBudget().toMillis(), inFlight.get());
+            orderThreads.shutdownNow();
+            result = Exit.DRAIN_BUDGET_EXCEEDED;
+        }
+        orderThreads.shutdown();
+        if (!orderThreads.awaitTermination(30, TimeUnit.SECONDS)) {
+            log.error("order threads still running 30 s after cancellation: a step ignores interruption");
+        }
+        collectFinished();
+        if (fatal.get() == null) {
+            commitSync(offsets.committable());
+        }
+        return result;
+    }
+
+    private void closeConsumer() {
+        try {
+            consumer.close();
+        } catch (RuntimeException e) {
+            log.warn("closing the consumer failed: {}", e.toString());
+        }
+    }
+
+    /** Runs on the poll thread, inside {@code poll()}. */
+    private final class Rebalance implements ConsumerRebalanceListener {
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+            if (revoked.isEmpty()) {
+                return;
+            }
+            // Let the revoked partitions' orders finish, then commit them, so that the next
+            // owner starts after them instead of doing them again.
+            backlog.removeIf(r -> revoked.contains(new TopicPartition(r.topic(), r.partition())));
+            Instant deadline = clock.instant().plus(settings.revokeBudget());
+            try {
+                while (pending(revoked) > 0 && fatal.get() == null && clock.instant().isBefore(deadline)) {
+                    Thread.sleep(5);
+                    collectFinished();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            collectFinished();
+            if (pending(revoked) > 0) {
+                log.warn("{} orders of revoked partitions {} still running after {} ms; the new owner will process them again",
+                        pending(revoked), revoked, settings.revokeBudget().toMillis());
+            }
+            try {
+                Map<TopicPartition, OffsetAndMetadata> commit = offsets.committable();
+                commit.keySet().retainAll(revoked);
+                commitSync(commit);
+            } catch (RuntimeException e) {
+                log.warn("commit on revocation failed; the new owner may process some orders again: {}", e.toString());
+            }
+            offsets.forget(revoked);
+            pausedByUs.removeAll(revoked);
+            log.info("partitions revoked: {}", revoked);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> lost) {
+            // Already someone else's: committing would fail, and their records will be redone.
+            backlog.removeIf(r -> lost.contains(new TopicPartition(r.topic(), r.partition())));
+            offsets.forget(lost);
+            pausedByUs.removeAll(lost);
+            log.warn("partitions lost: {}", lost);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+            if (!assigned.isEmpty()) {
+                log.info("partitions assigned: {}", assigned);
+            }
+            if (draining || !pausedByUs.isEmpty()) {
+                consumer.pause(assigned);
+                if (!draining) {
+                    pausedByUs.addAll(assigned);
+                }
+            }
+        }
+
+        private int pending(Collection<TopicPartition> partitions) {
+            int pending = 0;
+            for (TopicPartition partition : partitions) {
+                pending += offsets.pending(partition);
+            }
+            return pending;
+        }
+    }
+}

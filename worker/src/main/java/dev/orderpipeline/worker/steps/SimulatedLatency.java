@@ -1,0 +1,55 @@
+package dev.orderpipeline.worker.steps;
+
+import dev.orderpipeline.contract.StepFault;
+import java.time.Duration;
+import java.util.Random;
+
+/**
+ * The behaviour every simulated step shares: wait its latency (interruptibly, so cancellation
+ * works), or misbehave as the order asks.
+ */
+final class SimulatedLatency {
+
+    private final Duration jitter;
+    private final Duration slowStepDelay;
+    // java.util.Random is thread-safe; seeded in tests for repeatable runs.
+    private final Random random;
+
+    SimulatedLatency(SimulationSettings settings, Random random) {
+        this.jitter = settings.jitter();
+        this.slowStepDelay = settings.slowStepDelay();
+        this.random = random;
+    }
+
+    /**
+     * Waits as a step with mean latency {@code mean} would, honouring {@code fault}.
+     *
+     * @return {@code true} if the order asked this step to fail with its business failure
+     */
+    boolean await(Duration mean, StepFault fault, String step) throws InterruptedException {
+        if (fault == StepFault.SLOW) {
+            Thread.sleep(slowStepDelay);
+            return false;
+        }
+        Thread.sleep(withJitter(mean));
+        return switch (fault) {
+            case null -> false;
+            case FAIL -> true;
+            case CRASH -> throw new IllegalStateException("simulated defect in the " + step + " step");
+            case SLOW -> false;
+        };
+    }
+
+    boolean chance(double share) {
+        return share > 0 && random.nextDouble() < share;
+    }
+
+    private Duration withJitter(Duration mean) {
+        long jitterNanos = jitter.toNanos();
+        if (jitterNanos == 0) {
+            return mean;
+        }
+        long delta = random.nextLong(-jitterNanos, jitterNanos + 1);
+        return Duration.ofNanos(Math.max(0, mean.toNanos() + delta));
+    }
+}

@@ -1,0 +1,117 @@
+package dev.orderpipeline.worker.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orderpipeline.contract.OrderPlaced;
+import dev.orderpipeline.contract.SampleOrders;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The worker as a separate process, stopped the way production stops it: SIGTERM with orders
+ * in flight, and SIGKILL followed by a restart.
+ */
+@Timeout(300)
+class WorkerProcessIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(120);
+
+    private static String[] args(PipelineTopics topics, String workerId, String stepLatency, String... more) {
+        List<String> args = new ArrayList<>(List.of(
+                "--bootstrap-servers", topics.bootstrapServers(),
+                "--orders-topic", topics.orders, "--results-topic", topics.results,
+                "--dead-letter-topic", topics.deadLetters, "--group-id", topics.groupId, "--worker-id", workerId,
+                "--step-latency", stepLatency, "--step-jitter", "0ms", "--order-deadline", "10s",
+                "--commit-interval", "200ms",
+                // A killed worker's partitions move after this, not after the 45 s default.
+                "--kafka", "session.timeout.ms=6000", "--kafka", "heartbeat.interval.ms=1000"));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
+    private static List<OrderPlaced> orders(String prefix, int count) {
+        Random random = new Random(prefix.hashCode());
+        List<OrderPlaced> orders = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            orders.add(SampleOrders.order(prefix + "-" + i, Instant.now(), null, random));
+        }
+        return orders;
+    }
+
+    private static Set<String> ids(List<OrderPlaced> orders) {
+        Set<String> ids = new HashSet<>();
+        orders.forEach(o -> ids.add(o.orderId()));
+        return ids;
+    }
+
+    @Test
+    void sigtermWithOrdersInFlight_exitsZeroInTime_andEveryOrderHasExactlyOneOutcome() throws Exception {
+        try (PipelineTopics topics = new PipelineTopics("sigterm");
+             WorkerProcess first = WorkerProcess.start("sigterm-first",
+                     args(topics, "sigterm-first", "1s", "--max-in-flight", "100", "--drain-budget", "30s"))) {
+            List<OrderPlaced> orders = orders("term", 300);
+            topics.sendAll(orders);
+            // One-second steps and 100 in flight: when the first outcomes appear, ~100 orders are running.
+            await("the worker is processing").atMost(WAIT).until(() -> !topics.outcomes().isEmpty());
+
+            long signalled = System.nanoTime();
+            first.terminate();
+            Integer exit = first.awaitExit(Duration.ofSeconds(40));
+            Duration took = Duration.ofNanos(System.nanoTime() - signalled);
+
+            assertNotNull(exit, () -> "still running 40 s after SIGTERM:\n" + first.output());
+            assertEquals(0, exit, () -> "exit code; output:\n" + first.output());
+            assertTrue(took.compareTo(Duration.ofSeconds(15)) < 0, () -> "shutdown took " + took.toMillis() + " ms");
+            String output = first.output();
+            assertTrue(output.contains("step_threads_running=0"), () -> "no proof that no step thread was left:\n" + output);
+            assertTrue(output.contains("SIGTERM received"), () -> output);
+
+            // A second worker takes what the first did not start; nothing is lost or doubled.
+            try (WorkerProcess second = WorkerProcess.start("sigterm-second", args(topics, "sigterm-second", "10ms"))) {
+                await("every order has an outcome").atMost(WAIT).until(() -> topics.allHaveOutcomes(ids(orders)));
+                await("all committed").atMost(WAIT).until(topics::allCommitted);
+                second.terminate();
+                assertEquals(0, second.awaitExit(Duration.ofSeconds(40)), second::output);
+            }
+            assertEquals(orders.size(), topics.outcomes().size());
+            assertEquals(Set.of(), topics.duplicates(), "orders with more than one outcome");
+        }
+    }
+
+    @Test
+    void killMinus9ThenRestart_everyOrderEndsWithAnOutcome() throws Exception {
+        try (PipelineTopics topics = new PipelineTopics("kill9")) {
+            List<OrderPlaced> orders = orders("kill", 600);
+            int duplicates;
+            try (WorkerProcess doomed = WorkerProcess.start("kill9-first",
+                    args(topics, "kill9-first", "50ms", "--max-in-flight", "32"))) {
+                topics.sendAll(orders);
+                await("some outcomes before the kill").atMost(WAIT).until(() -> topics.outcomes().size() >= 100);
+                doomed.kill();
+                assertTrue(topics.outcomes().size() < orders.size(), "the worker finished everything before the kill");
+            }
+            try (WorkerProcess restarted = WorkerProcess.start("kill9-restarted", args(topics, "kill9-restarted", "10ms"))) {
+                await("every order has an outcome after the restart").atMost(WAIT)
+                        .until(() -> topics.allHaveOutcomes(ids(orders)));
+                await("all committed").atMost(WAIT).until(topics::allCommitted);
+                restarted.terminate();
+                assertEquals(0, restarted.awaitExit(Duration.ofSeconds(40)), restarted::output);
+            }
+            duplicates = topics.duplicates().size();
+            // At-least-once: orders finished but not yet committed at the kill are done again.
+            System.out.printf("kill -9: %d orders, %d with an outcome, %d with more than one%n",
+                    orders.size(), topics.outcomes().size(), duplicates);
+            assertEquals(ids(orders), topics.outcomes().keySet());
+        }
+    }
+}
