@@ -1,29 +1,51 @@
 package dev.orderpipeline.contract;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
+import java.time.temporal.ChronoField;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Reads and writes the pipeline's events as JSON. Reading is strict, because a lenient reader
  * turns a sender's bug into a wrong payment: no strings for numbers, no floats for integers, no
- * duplicate keys, no trailing data. Unknown properties are ignored so that a newer sender can
- * add fields without breaking older workers.
+ * numbers for date-times, no duplicate keys, no trailing data. Unknown properties are ignored so
+ * that a newer sender can add fields without breaking older workers.
  *
  * <p>Thread-safe; share one instance.
  */
@@ -32,7 +54,17 @@ public final class OrderCodec {
     /** A comfortable bound for an order: a hundred lines are a few kilobytes. */
     public static final int DEFAULT_MAX_ORDER_BYTES = 64 * 1024;
 
+    /** Reasons go into a Kafka header and the outcome: one line, short enough to read. */
+    private static final int MAX_REASON_CHARS = 300;
+    /** How much of a sender's value a reason quotes. */
+    private static final int MAX_QUOTED_CHARS = 40;
+
     private final ObjectMapper mapper;
+    /**
+     * Reads one value and stops, so that decodeOrder can check for trailing data itself:
+     * FAIL_ON_TRAILING_TOKENS's message names Jackson internals, not what is wrong with the record.
+     */
+    private final ObjectReader treeReader;
     private final OrderRules rules = new OrderRules();
     private final int maxOrderBytes;
 
@@ -47,12 +79,16 @@ public final class OrderCodec {
         }
         this.maxOrderBytes = maxOrderBytes;
         this.mapper = newMapper();
+        this.treeReader = mapper.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     /** The mapper configured for this contract, for callers that need JSON of their own. */
     public static ObjectMapper newMapper() {
         JsonMapper mapper = JsonMapper.builder()
                 .addModule(new JavaTimeModule())
+                // Added after JavaTimeModule so that it wins: a bare number for a time is
+                // ambiguous (seconds or milliseconds?), so only the ISO-8601 string is read.
+                .addModule(new SimpleModule("strict-instant").addDeserializer(Instant.class, new IsoInstantDeserializer()))
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
@@ -108,10 +144,18 @@ public final class OrderCodec {
             return invalid(DecodedOrder.Problem.INVALID_UTF8, utf8Problem, null);
         }
         JsonNode tree;
-        try {
-            tree = mapper.readTree(value);
+        try (JsonParser parser = mapper.createParser(value)) {
+            tree = treeReader.readTree(parser);
+            if (tree != null && !tree.isMissingNode()) {
+                JsonLocation end = parser.currentLocation();
+                if (hasMoreContent(parser)) {
+                    return invalid(DecodedOrder.Problem.MALFORMED_JSON, "not valid JSON" + at(end)
+                            + ": unexpected data after the end of the JSON " + (tree.isObject() ? "object" : "value"), null);
+                }
+            }
         } catch (JsonProcessingException e) {
-            return invalid(DecodedOrder.Problem.MALFORMED_JSON, "not valid JSON: " + oneLine(e), null);
+            return invalid(DecodedOrder.Problem.MALFORMED_JSON, "not valid JSON" + at(e.getLocation()) + ": "
+                    + e.getOriginalMessage(), null);
         } catch (IOException e) {
             return invalid(DecodedOrder.Problem.MALFORMED_JSON, "not valid JSON: " + e.getMessage(), null);
         }
@@ -119,14 +163,14 @@ public final class OrderCodec {
             return invalid(DecodedOrder.Problem.MALFORMED_JSON, "record value is empty", null);
         }
         if (!tree.isObject()) {
-            return invalid(DecodedOrder.Problem.WRONG_TYPE, "an order must be a JSON object, got " + tree.getNodeType(), null);
+            return invalid(DecodedOrder.Problem.WRONG_TYPE, "an order must be a JSON object, got " + describe(tree), null);
         }
         String orderId = tree.path("orderId").isTextual() ? tree.get("orderId").asText() : null;
         OrderPlaced order;
         try {
             order = mapper.treeToValue(tree, OrderPlaced.class);
         } catch (JsonProcessingException e) {
-            return invalid(DecodedOrder.Problem.WRONG_TYPE, oneLine(e), orderId);
+            return bindingProblem(e, tree, orderId);
         }
         return rules.check(order)
                 .<DecodedOrder>map(v -> invalid(v.problem(), v.reason(), orderId))
@@ -143,35 +187,147 @@ public final class OrderCodec {
     }
 
     private static DecodedOrder.Invalid invalid(DecodedOrder.Problem problem, String reason, String orderId) {
-        return new DecodedOrder.Invalid(problem, reason, Optional.ofNullable(orderId).filter(id -> !id.isBlank()));
+        return new DecodedOrder.Invalid(problem, oneLine(reason), Optional.ofNullable(orderId).filter(id -> !id.isBlank()));
+    }
+
+    /**
+     * The reason as one short line: it travels in a Kafka header and in the outcome, and may
+     * quote the sender's own bytes, which can hold newlines or run to kilobytes.
+     */
+    private static String oneLine(String reason) {
+        String line = reason.replaceAll("[\\s\\p{Cntrl}]+", " ").strip();
+        return abbreviate(line, MAX_REASON_CHARS);
+    }
+
+    private static String abbreviate(String text, int max) {
+        if (text.length() <= max) {
+            return text;
+        }
+        int cut = max - 3;
+        if (Character.isHighSurrogate(text.charAt(cut - 1))) {
+            cut--;
+        }
+        return text.substring(0, cut) + "...";
     }
 
     private static String utf8Problem(byte[] value) {
-        try {
-            StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(value));
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(value);
+        // UTF-8 never decodes to more UTF-16 chars than it has bytes, so one pass fits.
+        CoderResult result = decoder.decode(in, CharBuffer.allocate(value.length), /* endOfInput= */ true);
+        if (!result.isError()) {
             return null;
-        } catch (CharacterCodingException e) {
-            return "record value is not valid UTF-8 (" + e.getMessage() + ")";
+        }
+        return "record value is not valid UTF-8: byte 0x%02X at offset %d does not form a valid character"
+                .formatted(value[in.position()] & 0xFF, in.position());
+    }
+
+    private static boolean hasMoreContent(JsonParser parser) throws IOException {
+        try {
+            return parser.nextToken() != null;
+        } catch (JsonProcessingException e) {
+            return true;
         }
     }
 
-    /** Jackson's message without its source excerpt, on one line. */
-    private static String oneLine(JsonProcessingException e) {
-        String message = e.getOriginalMessage();
-        String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
-                + ", column " + e.getLocation().getColumnNr();
-        String path = e instanceof com.fasterxml.jackson.databind.JsonMappingException d && !d.getPath().isEmpty()
-                ? " (field " + pathOf(d) + ")" : "";
-        String text = message + path + where;
-        return text.replaceAll("\\s+", " ").strip();
+    private static String at(JsonLocation location) {
+        // Locations are unknown (-1) when binding from a tree; say nothing rather than "line -1".
+        return location == null || location.getLineNr() < 1 ? ""
+                : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
     }
 
-    private static String pathOf(com.fasterxml.jackson.databind.JsonMappingException e) {
+    /**
+     * Turns a failure to bind the tree to {@link OrderPlaced} into a reason a sender can act on:
+     * which field, what the contract wants there, what the record has. A null or absent value
+     * where a number is wanted is a missing field, not a wrong type.
+     */
+    private DecodedOrder.Invalid bindingProblem(JsonProcessingException e, JsonNode tree, String orderId) {
+        if (!(e instanceof JsonMappingException mapping) || mapping.getPath().isEmpty()) {
+            return invalid(DecodedOrder.Problem.WRONG_TYPE, "cannot read the order: " + e.getOriginalMessage(), orderId);
+        }
+        List<JsonMappingException.Reference> path = mapping.getPath();
+        String field = pathOf(path);
+        JsonNode node = tree.at(pointerOf(path));
+        if (node.isMissingNode() || node.isNull()) {
+            return invalid(DecodedOrder.Problem.MISSING_FIELD, "missing field " + field, orderId);
+        }
+        Type type = typeAt(path);
+        String want = type == null ? null : expectation(type);
+        if (want == null) {
+            return invalid(DecodedOrder.Problem.WRONG_TYPE, field + ": " + e.getOriginalMessage(), orderId);
+        }
+        if (node.isIntegralNumber() && (type == int.class || type == long.class)) {
+            want = type == int.class ? "an integer from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE
+                    : "an integer from " + Long.MIN_VALUE + " to " + Long.MAX_VALUE;
+        }
+        return invalid(DecodedOrder.Problem.WRONG_TYPE, field + " must be " + want + ", got " + describe(node), orderId);
+    }
+
+    /** What the contract wants for a value of Java type {@code type}, or null if unknown. */
+    private String expectation(Type type) {
+        if (type == int.class || type == long.class || type == Integer.class || type == Long.class) {
+            return "an integer";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (type == Instant.class) {
+            return "an ISO-8601 date-time string with an offset, such as \"2026-01-31T18:30:00Z\"";
+        }
+        if (type instanceof Class<?> c && c.isEnum()) {
+            return "one of " + Arrays.stream(c.getEnumConstants())
+                    .map(constant -> "\"" + mapper.valueToTree(constant).asText() + "\"")
+                    .collect(Collectors.joining(", "));
+        }
+        if (type instanceof ParameterizedType p && p.getRawType() == List.class) {
+            return "an array";
+        }
+        if (type instanceof Class<?> c && c.isRecord()) {
+            return "an object";
+        }
+        return null;
+    }
+
+    /** The Java type the contract gives the value at {@code path}, or null if it has none. */
+    private static Type typeAt(List<JsonMappingException.Reference> path) {
+        Type type = OrderPlaced.class;
+        for (JsonMappingException.Reference ref : path) {
+            if (ref.getFieldName() != null && type instanceof Class<?> c && c.isRecord()) {
+                type = Arrays.stream(c.getRecordComponents())
+                        .filter(component -> component.getName().equals(ref.getFieldName()))
+                        .map(RecordComponent::getGenericType)
+                        .findFirst().orElse(null);
+            } else if (ref.getFieldName() == null && ref.getIndex() >= 0
+                    && type instanceof ParameterizedType p && p.getRawType() == List.class) {
+                type = p.getActualTypeArguments()[0];
+            } else {
+                return null;
+            }
+            if (type == null) {
+                return null;
+            }
+        }
+        return type;
+    }
+
+    /** A JSON value as a sender would name it, quoting at most a few characters of it. */
+    private static String describe(JsonNode node) {
+        return switch (node.getNodeType()) {
+            case STRING -> "the string \"" + abbreviate(node.asText(), MAX_QUOTED_CHARS) + "\"";
+            case NUMBER -> "the number " + abbreviate(node.asText(), MAX_QUOTED_CHARS);
+            case BOOLEAN -> node.asText();
+            case NULL -> "null";
+            case ARRAY -> "an array";
+            case OBJECT, POJO -> "an object";
+            case BINARY, MISSING -> "no value";
+        };
+    }
+
+    private static String pathOf(List<JsonMappingException.Reference> refs) {
         StringBuilder path = new StringBuilder();
-        for (com.fasterxml.jackson.databind.JsonMappingException.Reference ref : e.getPath()) {
+        for (JsonMappingException.Reference ref : refs) {
             if (ref.getFieldName() != null) {
                 if (!path.isEmpty()) {
                     path.append('.');
@@ -182,5 +338,52 @@ public final class OrderCodec {
             }
         }
         return path.toString();
+    }
+
+    private static String pointerOf(List<JsonMappingException.Reference> refs) {
+        StringBuilder pointer = new StringBuilder();
+        for (JsonMappingException.Reference ref : refs) {
+            pointer.append('/').append(ref.getFieldName() != null
+                    ? ref.getFieldName().replace("~", "~0").replace("/", "~1")
+                    : Integer.toString(ref.getIndex()));
+        }
+        return pointer.toString();
+    }
+
+    /**
+     * Reads only an RFC 3339 date-time, the JSON Schema {@code date-time} format: date,
+     * {@code T}, time with seconds and an optional fraction, and {@code Z} or an offset.
+     * JavaTimeModule's reader also takes numbers and digit strings as epoch seconds, which a
+     * sender that means milliseconds would not notice.
+     */
+    private static final class IsoInstantDeserializer extends StdScalarDeserializer<Instant> {
+
+        private static final DateTimeFormatter RFC_3339 = new DateTimeFormatterBuilder()
+                .append(DateTimeFormatter.ISO_LOCAL_DATE)
+                .appendLiteral('T')
+                .appendValue(ChronoField.HOUR_OF_DAY, 2).appendLiteral(':')
+                .appendValue(ChronoField.MINUTE_OF_HOUR, 2).appendLiteral(':')
+                .appendValue(ChronoField.SECOND_OF_MINUTE, 2)
+                .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, /* decimalPoint= */ true).optionalEnd()
+                .appendOffset("+HH:MM", "Z")
+                .toFormatter()
+                .withResolverStyle(ResolverStyle.STRICT);
+
+        IsoInstantDeserializer() {
+            super(Instant.class);
+        }
+
+        @Override
+        public Instant deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            if (!p.hasToken(JsonToken.VALUE_STRING)) {
+                return (Instant) ctxt.handleUnexpectedToken(Instant.class, p);
+            }
+            String text = p.getText();
+            try {
+                return OffsetDateTime.parse(text, RFC_3339).toInstant();
+            } catch (DateTimeParseException e) {
+                return (Instant) ctxt.handleWeirdStringValue(Instant.class, text, "not an RFC 3339 date-time");
+            }
+        }
     }
 }

@@ -2,6 +2,8 @@ package dev.orderpipeline.contract;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -34,7 +36,8 @@ public record OrderPlaced(
     public static final int SCHEMA_VERSION = 1;
 
     public OrderPlaced {
-        items = items == null ? null : List.copyOf(items);
+        // Not List.copyOf: it throws on a null line, and OrderRules should name that line instead.
+        items = items == null ? null : Collections.unmodifiableList(new ArrayList<>(items));
     }
 
     /** The simulation, never {@code null}. */

@@ -2,6 +2,7 @@ package dev.orderpipeline.contract;
 
 import java.util.Currency;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /** The business rules an order must satisfy beyond its JSON shape. */
@@ -95,15 +96,22 @@ final class OrderRules {
         if (blank(money.currency())) {
             return missing(field + ".currency");
         }
-        try {
-            Currency currency = Currency.getInstance(money.currency());
-            if (!currency.getCurrencyCode().equals(money.currency())) {
-                return rule(field + ".currency " + money.currency() + " is not an ISO 4217 code");
-            }
-        } catch (IllegalArgumentException e) {
+        String upper = money.currency().toUpperCase(Locale.ROOT);
+        if (!upper.equals(money.currency()) && isIsoCurrency(upper)) {
+            return rule(field + ".currency " + money.currency() + " must be upper case: " + upper);
+        }
+        if (!isIsoCurrency(money.currency())) {
             return rule(field + ".currency " + money.currency() + " is not an ISO 4217 code");
         }
         return Optional.empty();
+    }
+
+    private static boolean isIsoCurrency(String code) {
+        try {
+            return Currency.getInstance(code).getCurrencyCode().equals(code);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static boolean blank(String s) {

@@ -48,6 +48,9 @@ final class PipelineTopics implements AutoCloseable {
     private final List<ConsumerRecord<byte[], byte[]>> deadLetterRecords = new ArrayList<>();
 
     PipelineTopics(String name) {
+        // The conditions given to Awaitility read through this class's consumers, which must stay
+        // on the test thread.
+        org.awaitility.Awaitility.pollInSameThread();
         String prefix = TestKafka.uniqueName(name);
         this.orders = prefix + "-orders";
         this.results = prefix + "-results";
