@@ -77,12 +77,38 @@ public final class TestKafka {
         }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
             admin.createTopics(topics).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            awaitLeaders(admin, names, partitions);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating topics " + Arrays.toString(names), e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Could not create topics " + Arrays.toString(names)
                     + " on " + bootstrapServers() + ": " + e, e);
+        }
+    }
+
+    /**
+     * Waits until the broker's own metadata names a leader for every partition. Creation returns
+     * when the controller has recorded the topics; a producer that asks a broker before that
+     * broker caught up can hold a partition's records until its delivery timeout (seen here:
+     * 120 s for one partition of a new topic).
+     */
+    private static void awaitLeaders(Admin admin, String[] names, int partitions)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
+        while (true) {
+            var descriptions = admin.describeTopics(List.of(names)).allTopicNames()
+                    .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            boolean ready = descriptions.values().stream().allMatch(d -> d.partitions().size() == partitions
+                    && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+            if (ready) {
+                return;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new TimeoutException("partitions of " + Arrays.toString(names) + " have no leader after "
+                        + ADMIN_TIMEOUT.toSeconds() + " s: " + descriptions);
+            }
+            Thread.sleep(50);
         }
     }
 

@@ -125,6 +125,11 @@ public final class Main implements Callable<Integer> {
             description = "Simulated steps: share of vendor calls failing at random, 0..1. Env: VENDOR_OUTAGE_RATE (default: ${DEFAULT-VALUE}).")
     double vendorOutageRate;
 
+    @Option(names = "--connect-timeout", defaultValue = "${env:CONNECT_TIMEOUT:-30s}", paramLabel = "DURATION",
+            description = "At start-up, how long to wait for the Kafka cluster to answer before exiting with code 4. "
+                    + "Env: CONNECT_TIMEOUT (default: ${DEFAULT-VALUE}).")
+    String connectTimeout;
+
     @Option(names = "--kafka", paramLabel = "KEY=VALUE",
             description = "Extra Kafka client property for all clients, e.g. --kafka security.protocol=SASL_SSL. Repeatable.")
     Map<String, String> kafkaProperties = new LinkedHashMap<>();
@@ -188,7 +193,8 @@ public final class Main implements Callable<Integer> {
                 duration("--order-deadline (ORDER_DEADLINE)", orderDeadline), maxInFlight,
                 duration("--drain-budget (DRAIN_BUDGET)", drainBudget),
                 duration("--commit-interval (COMMIT_INTERVAL)", commitInterval),
-                courierPoolSize, maxOrderBytes, simulation, kafkaProperties);
+                courierPoolSize, maxOrderBytes, simulation, kafkaProperties,
+                duration("--connect-timeout (CONNECT_TIMEOUT)", connectTimeout));
     }
 
     private static Duration duration(String key, String value) {

@@ -11,7 +11,6 @@ import dev.orderpipeline.worker.pipeline.StepTracker;
 import dev.orderpipeline.worker.steps.CourierPool;
 import dev.orderpipeline.worker.steps.SimulatedSteps;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,9 +22,6 @@ import org.slf4j.LoggerFactory;
 public final class Worker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
-
-    /** How long start-up waits for the cluster to answer before giving up. */
-    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
 
     private final LocalKafkaBroker broker;
     private final KafkaWorker kafka;
@@ -61,7 +57,7 @@ public final class Worker implements AutoCloseable {
             KafkaWorker.Settings settings = new KafkaWorker.Settings(bootstrap, config.groupId(), config.workerId(),
                     config.ordersTopic(), config.resultsTopic(), config.deadLetterTopic(), config.maxInFlight(),
                     config.commitInterval(), config.drainBudget(), config.orderDeadline(), config.kafkaOverrides());
-            String clusterId = KafkaWorker.checkConnection(settings, CONNECT_TIMEOUT);
+            String clusterId = KafkaWorker.checkConnection(settings, config.connectTimeout());
             log.info("connected to Kafka cluster {} at {}", clusterId, bootstrap);
             if (config.createTopics() || config.embeddedBroker()) {
                 KafkaWorker.createTopics(settings, config.topicPartitions());

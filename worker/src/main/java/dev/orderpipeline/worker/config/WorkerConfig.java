@@ -27,6 +27,7 @@ import java.util.Objects;
  * @param maxOrderBytes     larger order records are dead-lettered as oversized
  * @param simulation        latency and failure behaviour of the built-in simulated steps
  * @param kafkaOverrides    extra Kafka client properties, applied last (e.g. security settings)
+ * @param connectTimeout    how long start-up waits for the cluster to answer
  */
 public record WorkerConfig(
         String bootstrapServers,
@@ -46,7 +47,8 @@ public record WorkerConfig(
         int courierPoolSize,
         int maxOrderBytes,
         SimulationSettings simulation,
-        Map<String, String> kafkaOverrides) {
+        Map<String, String> kafkaOverrides,
+        Duration connectTimeout) {
 
     public WorkerConfig {
         if (!embeddedBroker && (bootstrapServers == null || bootstrapServers.isBlank())) {
@@ -73,6 +75,7 @@ public record WorkerConfig(
         requireAtLeast("--courier-pool-size (COURIER_POOL_SIZE)", courierPoolSize, 1);
         requireAtLeast("--max-order-bytes (MAX_ORDER_BYTES)", maxOrderBytes, 1024);
         Objects.requireNonNull(simulation, "simulation");
+        requirePositive("--connect-timeout (CONNECT_TIMEOUT)", connectTimeout);
         kafkaOverrides = Map.copyOf(kafkaOverrides == null ? Map.of() : kafkaOverrides);
         for (String key : kafkaOverrides.keySet()) {
             if (MANAGED_KAFKA_KEYS.containsKey(key)) {

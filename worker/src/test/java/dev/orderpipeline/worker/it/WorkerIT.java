@@ -80,7 +80,7 @@ class WorkerIT {
         return new WorkerConfig(topics.bootstrapServers(), false, 0, topics.orders, topics.results, topics.deadLetters,
                 topics.groupId, "worker-it", false, PipelineTopics.PARTITIONS, deadline, 64, Duration.ofSeconds(20),
                 Duration.ofMillis(200), 8, OrderCodec.DEFAULT_MAX_ORDER_BYTES,
-                SimulationSettings.fixedLatency(Duration.ofMillis(10)), Map.of());
+                SimulationSettings.fixedLatency(Duration.ofMillis(10)), Map.of(), Duration.ofSeconds(30));
     }
 
     private OrderPlaced order(String id, Simulation simulation) {
@@ -200,7 +200,7 @@ class WorkerIT {
             WorkerConfig slow = new WorkerConfig(own.bootstrapServers(), false, 0, own.orders, own.results,
                     own.deadLetters, own.groupId, "worker-stop", false, PipelineTopics.PARTITIONS, Duration.ofSeconds(10),
                     256, Duration.ofSeconds(30), Duration.ofMillis(200), 64, OrderCodec.DEFAULT_MAX_ORDER_BYTES,
-                    SimulationSettings.fixedLatency(Duration.ofMillis(800)), Map.of());
+                    SimulationSettings.fixedLatency(Duration.ofMillis(800)), Map.of(), Duration.ofSeconds(30));
             Worker stopping = Worker.start(slow, Clock.systemUTC());
             List<OrderPlaced> orders = new ArrayList<>();
             for (int i = 0; i < 50; i++) {

@@ -75,6 +75,10 @@ class WorkerProcessIT {
             String output = first.output();
             assertTrue(output.contains("step_threads_running=0"), () -> "no proof that no step thread was left:\n" + output);
             assertTrue(output.contains("SIGTERM received"), () -> output);
+            java.util.regex.Matcher draining = java.util.regex.Pattern.compile("waiting up to \\d+ ms for (\\d+) in-flight orders")
+                    .matcher(output);
+            assertTrue(draining.find() && Integer.parseInt(draining.group(1)) > 0,
+                    () -> "SIGTERM arrived with no order in flight:\n" + output);
 
             // A second worker takes what the first did not start; nothing is lost or doubled.
             try (WorkerProcess second = WorkerProcess.start("sigterm-second", args(topics, "sigterm-second", "10ms"))) {
