@@ -125,7 +125,30 @@ public final class KafkaWorker implements AutoCloseable {
                     }
                 }
             }
+            awaitLeaders(admin, topics.stream().map(NewTopic::name).toList());
         }
+    }
+
+    /**
+     * Creation returns once the controller recorded the topics; until the brokers' metadata has
+     * caught up, a producer may hold a partition's records until its delivery timeout. So the
+     * topics count as created once every partition has a leader.
+     */
+    private static void awaitLeaders(Admin admin, List<String> names) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            try {
+                boolean ready = admin.describeTopics(names).allTopicNames().get().values().stream()
+                        .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+                if (ready) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                // Not known to this broker yet: ask again.
+            }
+            Thread.sleep(50);
+        }
+        log.warn("topics {} still have partitions without a leader after 30 s", names);
     }
 
     public void requestStop() {

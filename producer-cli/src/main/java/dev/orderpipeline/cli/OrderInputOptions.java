@@ -1,0 +1,151 @@
+package dev.orderpipeline.cli;
+
+import dev.orderpipeline.cli.orders.BadInputException;
+import dev.orderpipeline.cli.orders.GeneratedOrders;
+import dev.orderpipeline.cli.orders.JsonLinesOrders;
+import dev.orderpipeline.cli.orders.OrderSource;
+import dev.orderpipeline.cli.orders.ScenarioMix;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Which orders to send: generated from a scenario mix, or read from a JSON-lines file. A mixin,
+ * shared by every command that sends orders.
+ */
+final class OrderInputOptions {
+
+    /** The options of generated orders. */
+    static final class Generated {
+        @Option(names = {"-n", "--count"}, paramLabel = "N", defaultValue = "100",
+                description = "How many orders to generate. Default: ${DEFAULT-VALUE}.")
+        int count;
+
+        @Option(names = "--declines", paramLabel = "SHARE", defaultValue = "0",
+                description = "Share (0..1) of orders whose payment is declined.")
+        double declines;
+
+        @Option(names = "--vendor-outages", paramLabel = "SHARE", defaultValue = "0",
+                description = "Share of orders whose vendor is unavailable.")
+        double vendorOutages;
+
+        @Option(names = "--slow-couriers", paramLabel = "SHARE", defaultValue = "0",
+                description = "Share of orders whose courier is too slow, so the order times out.")
+        double slowCouriers;
+
+        @Option(names = "--crashes", paramLabel = "SHARE", defaultValue = "0",
+                description = "Share of orders whose payment step crashes (an internal error).")
+        double crashes;
+
+        @Option(names = "--malformed", paramLabel = "SHARE", defaultValue = "0",
+                description = "Share of records that are not valid orders (broken JSON, wrong types, missing "
+                        + "fields, invalid UTF-8, empty items, negative amount), keyed by their order id. "
+                        + "The rest of the orders are valid.")
+        double malformed;
+
+        @Option(names = "--key-space", paramLabel = "PREFIX",
+                description = "Order ids are PREFIX-000001 and up. Default: derived from the seed.")
+        String keySpace;
+
+        @Option(names = "--seed", paramLabel = "LONG",
+                description = "Seed for the scenario order and order contents; the summary prints the one used. "
+                        + "Default: random.")
+        Long seed;
+    }
+
+    /** The options of orders read from a file. */
+    static final class FromFile {
+        @Option(names = {"-f", "--file"}, paramLabel = "FILE",
+                description = "Send the orders in FILE, one JSON order per line (- reads stdin); the key is "
+                        + "the orderId. Every line is checked before anything is sent.")
+        String file;
+
+        @Option(names = "--allow-invalid",
+                description = "Send lines that are not orders as they are (key: their orderId, else line-N), "
+                        + "to test the dead-letter path, instead of failing with exit 65.")
+        boolean allowInvalid;
+
+        @Option(names = "--keep-created-at",
+                description = "Send valid lines byte for byte, createdAt included. By default they are "
+                        + "re-encoded with createdAt set to the send time. Latency in 'run' is measured from "
+                        + "the send either way.")
+        boolean keepCreatedAt;
+    }
+
+    private static final List<String> GENERATION_OPTIONS = List.of(
+            "--count", "--declines", "--vendor-outages", "--slow-couriers", "--crashes", "--malformed",
+            "--key-space", "--seed");
+    private static final List<String> FILE_ONLY_OPTIONS = List.of("--allow-invalid", "--keep-created-at");
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    @ArgGroup(validate = false, heading = "%nGenerated orders (the default):%n")
+    Generated generated = new Generated();
+
+    @ArgGroup(validate = false, heading = "%nOrders from a file:%n")
+    FromFile fromFile = new FromFile();
+
+    /**
+     * Checks the options and opens the source. A file is read and checked completely here, before
+     * any connection is made.
+     *
+     * @throws CommandLine.ParameterException (exit 64) for contradicting or out-of-range options,
+     *                                        or a file that does not exist
+     * @throws BadInputException              (exit 65) for lines that are not orders
+     */
+    OrderSource open(CliContext context) throws IOException, BadInputException {
+        CommandLine.ParseResult parsed = command.commandLine().getParseResult();
+        if (fromFile.file != null) {
+            GENERATION_OPTIONS.stream().filter(parsed::hasMatchedOption).findFirst().ifPresent(option -> {
+                throw usage(option + " generates orders; it cannot be combined with --file");
+            });
+            return readFile(context);
+        }
+        FILE_ONLY_OPTIONS.stream().filter(parsed::hasMatchedOption).findFirst().ifPresent(option -> {
+            throw usage(option + " applies only to --file");
+        });
+        if (generated.count < 1) {
+            throw usage("--count must be at least 1, got " + generated.count);
+        }
+        ScenarioMix mix;
+        try {
+            mix = new ScenarioMix(generated.declines, generated.vendorOutages, generated.slowCouriers,
+                    generated.crashes, generated.malformed);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+        long seed = generated.seed != null ? generated.seed : context.random().nextLong();
+        String keySpace = generated.keySpace != null ? generated.keySpace : GeneratedOrders.defaultKeySpace(seed);
+        try {
+            return new GeneratedOrders(generated.count, mix, keySpace, seed);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    private OrderSource readFile(CliContext context) throws IOException, BadInputException {
+        JsonLinesOrders.Policy policy = new JsonLinesOrders.Policy(fromFile.allowInvalid, fromFile.keepCreatedAt);
+        if (fromFile.file.equals("-")) {
+            return JsonLinesOrders.read(context.stdin(), "stdin", policy);
+        }
+        Path path = Path.of(fromFile.file);
+        try (InputStream in = Files.newInputStream(path)) {
+            return JsonLinesOrders.read(in, fromFile.file, policy);
+        } catch (NoSuchFileException e) {
+            throw usage("--file " + fromFile.file + ": no such file");
+        }
+    }
+
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(command.commandLine(), message);
+    }
+}
