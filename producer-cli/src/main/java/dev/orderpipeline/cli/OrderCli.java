@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         header = "Feed the orders topic and read what the order pipeline answers.",
         description = {"", "Run 'order-cli COMMAND --help' for a command's options."},
-        subcommands = {SendCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {SendCommand.class, RunCommand.class, FollowCommand.class, ReplayDltCommand.class,
+                CommandLine.HelpCommand.class})
 public final class OrderCli implements Runnable {
 
     private static final String NAME = "order-cli";
@@ -45,6 +46,12 @@ public final class OrderCli implements Runnable {
                 if (type == RunCommand.class) {
                     return type.cast(new RunCommand(context));
                 }
+                if (type == FollowCommand.class) {
+                    return type.cast(new FollowCommand(context));
+                }
+                if (type == ReplayDltCommand.class) {
+                    return type.cast(new ReplayDltCommand(context));
+                }
                 return defaults.create(type);
             }
         });
@@ -58,7 +65,7 @@ public final class OrderCli implements Runnable {
     /** Without a subcommand there is nothing to do: say so, like any other usage error. */
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: send or run");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: send, run, follow or replay-dlt");
     }
 
     private static void footer(CommandLine cli) {
