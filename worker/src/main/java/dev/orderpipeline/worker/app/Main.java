@@ -4,6 +4,7 @@ import dev.orderpipeline.contract.OrderCodec;
 import dev.orderpipeline.worker.config.ConfigException;
 import dev.orderpipeline.worker.config.Durations;
 import dev.orderpipeline.worker.config.WorkerConfig;
+import dev.orderpipeline.worker.kafka.Ordering;
 import dev.orderpipeline.worker.kafka.PollLoop;
 import dev.orderpipeline.worker.steps.SimulationSettings;
 import java.io.PrintWriter;
@@ -92,6 +93,11 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--max-in-flight", defaultValue = "${env:MAX_IN_FLIGHT:-256}",
             description = "Orders worked on at once; fetching pauses at this many. Env: MAX_IN_FLIGHT (default: ${DEFAULT-VALUE}).")
     int maxInFlight;
+
+    @Option(names = "--ordering", defaultValue = "${env:ORDERING:-key}", paramLabel = "MODE",
+            description = "Which orders of a partition run at once: key (same key one after the other), partition "
+                    + "(one at a time per partition), unordered. Env: ORDERING (default: ${DEFAULT-VALUE}).")
+    String ordering;
 
     @Option(names = "--drain-budget", defaultValue = "${env:DRAIN_BUDGET:-30s}", paramLabel = "DURATION",
             description = "On SIGTERM, time in-flight orders get to finish. Env: DRAIN_BUDGET (default: ${DEFAULT-VALUE}).")
@@ -190,11 +196,19 @@ public final class Main implements Callable<Integer> {
         return new WorkerConfig(bootstrapServers, embeddedBroker, embeddedBrokerPort, ordersTopic, resultsTopic,
                 deadLetterTopic, groupId, workerId == null || workerId.isBlank() ? defaultWorkerId() : workerId,
                 createTopics, topicPartitions,
-                duration("--order-deadline (ORDER_DEADLINE)", orderDeadline), maxInFlight,
+                duration("--order-deadline (ORDER_DEADLINE)", orderDeadline), maxInFlight, ordering(ordering),
                 duration("--drain-budget (DRAIN_BUDGET)", drainBudget),
                 duration("--commit-interval (COMMIT_INTERVAL)", commitInterval),
                 courierPoolSize, maxOrderBytes, simulation, kafkaProperties,
                 duration("--connect-timeout (CONNECT_TIMEOUT)", connectTimeout));
+    }
+
+    private static Ordering ordering(String value) {
+        try {
+            return Ordering.valueOf(value.strip().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new ConfigException("--ordering (ORDERING)", "\"" + value + "\" is not one of key, partition, unordered");
+        }
     }
 
     private static Duration duration(String key, String value) {

@@ -56,7 +56,7 @@ public final class Worker implements AutoCloseable {
         try {
             KafkaWorker.Settings settings = new KafkaWorker.Settings(bootstrap, config.groupId(), config.workerId(),
                     config.ordersTopic(), config.resultsTopic(), config.deadLetterTopic(), config.maxInFlight(),
-                    config.commitInterval(), config.drainBudget(), config.orderDeadline(), config.kafkaOverrides());
+                    config.ordering(), config.commitInterval(), config.drainBudget(), config.orderDeadline(), config.kafkaOverrides());
             String clusterId = KafkaWorker.checkConnection(settings, config.connectTimeout());
             log.info("connected to Kafka cluster {} at {}", clusterId, bootstrap);
             if (config.createTopics() || config.embeddedBroker()) {
@@ -72,9 +72,10 @@ public final class Worker implements AutoCloseable {
                     config.orderDeadline(), config.workerId(), tracker, clock);
             KafkaWorker kafka = KafkaWorker.start(settings, pipeline, new OrderCodec(config.maxOrderBytes()), clock);
             log.info("worker {} consuming {} in group {}; outcomes to {}, dead letters to {}; deadline {} ms, "
-                            + "max in flight {}, couriers {}", config.workerId(), config.ordersTopic(), config.groupId(),
+                            + "max in flight {}, ordering {}, couriers {}", config.workerId(), config.ordersTopic(), config.groupId(),
                     config.resultsTopic(), config.deadLetterTopic(), config.orderDeadline().toMillis(),
-                    config.maxInFlight(), config.courierPoolSize());
+                    config.maxInFlight(), config.ordering().name().toLowerCase(java.util.Locale.ROOT),
+                    config.courierPoolSize());
             return new Worker(broker, kafka, tracker, couriers, bootstrap);
         } catch (InterruptedException | RuntimeException e) {
             if (broker != null) {

@@ -1,5 +1,6 @@
 package dev.orderpipeline.worker.config;
 
+import dev.orderpipeline.worker.kafka.Ordering;
 import dev.orderpipeline.worker.steps.SimulationSettings;
 import java.time.Duration;
 import java.util.Map;
@@ -21,6 +22,7 @@ import java.util.Objects;
  * @param topicPartitions   partitions of topics this worker creates
  * @param orderDeadline     how long one order's three steps may take together
  * @param maxInFlight       orders worked on at once, over all partitions
+ * @param ordering          which orders of a partition may run at the same time
  * @param drainBudget       on SIGTERM, how long in-flight orders may take to finish
  * @param commitInterval    how often finished offsets are committed
  * @param courierPoolSize   couriers shared by all orders of this worker
@@ -42,6 +44,7 @@ public record WorkerConfig(
         int topicPartitions,
         Duration orderDeadline,
         int maxInFlight,
+        Ordering ordering,
         Duration drainBudget,
         Duration commitInterval,
         int courierPoolSize,
@@ -70,6 +73,9 @@ public record WorkerConfig(
         requireAtLeast("--topic-partitions (TOPIC_PARTITIONS)", topicPartitions, 1);
         requirePositive("--order-deadline (ORDER_DEADLINE)", orderDeadline);
         requireAtLeast("--max-in-flight (MAX_IN_FLIGHT)", maxInFlight, 1);
+        if (ordering == null) {
+            throw new ConfigException("--ordering (ORDERING)", "must be one of key, partition, unordered");
+        }
         requirePositive("--drain-budget (DRAIN_BUDGET)", drainBudget);
         requirePositive("--commit-interval (COMMIT_INTERVAL)", commitInterval);
         requireAtLeast("--courier-pool-size (COURIER_POOL_SIZE)", courierPoolSize, 1);

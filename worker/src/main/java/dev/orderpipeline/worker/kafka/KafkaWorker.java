@@ -42,7 +42,8 @@ public final class KafkaWorker implements AutoCloseable {
 
     /** Where to connect, what to read and write, and how the loop behaves. */
     public record Settings(String bootstrapServers, String groupId, String workerId, String ordersTopic,
-                           String resultsTopic, String deadLetterTopic, int maxInFlight, Duration commitInterval,
+                           String resultsTopic, String deadLetterTopic, int maxInFlight, Ordering ordering,
+                           Duration commitInterval,
                            Duration drainBudget, Duration orderDeadline, Map<String, String> overrides) {
     }
 
@@ -63,7 +64,7 @@ public final class KafkaWorker implements AutoCloseable {
         OutcomePublisher publisher = new OutcomePublisher(producer, codec, settings.resultsTopic(),
                 settings.deadLetterTopic(), settings.workerId(), clock);
         OrderHandler handler = new OrderHandler(codec, pipeline, publisher, stats, clock);
-        PollLoop.Settings loopSettings = new PollLoop.Settings(settings.ordersTopic(), settings.maxInFlight(),
+        PollLoop.Settings loopSettings = new PollLoop.Settings(settings.ordersTopic(), settings.maxInFlight(), settings.ordering(),
                 Duration.ofMillis(100), settings.commitInterval(), settings.drainBudget(),
                 // A revoked partition's orders finish within their deadline; the rest is publishing.
                 settings.orderDeadline().plusSeconds(10));

@@ -3,7 +3,6 @@ package dev.orderpipeline.worker.kafka;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -29,8 +28,10 @@ import org.slf4j.LoggerFactory;
  * offsets below which every record has its result on the broker (at-least-once). It is the only
  * thread that touches the {@link Consumer}; order threads report back through a queue.
  *
- * <p>When {@code maxInFlight} records are being worked on, it pauses every partition and keeps
- * polling, so the group membership never lapses, and resumes when there is room.
+ * <p>Records of one partition run at the same time as far as the {@link Ordering} allows (by
+ * default, records with the same key run one after the other). When {@code maxInFlight} records
+ * are running or waiting, it pauses every partition and keeps polling, so the group membership
+ * never lapses, and resumes when there is room.
  */
 public final class PollLoop implements Runnable {
 
@@ -58,7 +59,7 @@ public final class PollLoop implements Runnable {
     }
 
     /** What an order thread reports when its record's result is on the broker. */
-    private record Finished(TopicPartition partition, long offset) {
+    private record Finished(ConsumerRecord<byte[], byte[]> record) {
     }
 
     /**
@@ -67,8 +68,8 @@ public final class PollLoop implements Runnable {
      * @param drainBudget    on stop, how long in-flight orders may take to finish
      * @param revokeBudget   on a revocation, how long the revoked partitions' orders may take
      */
-    public record Settings(String topic, int maxInFlight, Duration pollTimeout, Duration commitInterval,
-                           Duration drainBudget, Duration revokeBudget) {
+    public record Settings(String topic, int maxInFlight, Ordering ordering, Duration pollTimeout,
+                           Duration commitInterval, Duration drainBudget, Duration revokeBudget) {
     }
 
     private final Consumer<byte[], byte[]> consumer;
@@ -79,7 +80,7 @@ public final class PollLoop implements Runnable {
 
     // Poll thread only.
     private final OffsetTracker offsets = new OffsetTracker();
-    private final Queue<ConsumerRecord<byte[], byte[]>> backlog = new ArrayDeque<>();
+    private final DispatchQueue waiting;
     private final Set<TopicPartition> pausedByUs = new HashSet<>();
     private Instant lastCommit;
     private boolean draining;
@@ -101,6 +102,7 @@ public final class PollLoop implements Runnable {
         this.orderThreads = orderThreads;
         this.settings = settings;
         this.clock = clock;
+        this.waiting = new DispatchQueue(settings.ordering());
     }
 
     /** Asks the loop to stop taking records, finish what it has, commit and return. Any thread. */
@@ -152,22 +154,33 @@ public final class PollLoop implements Runnable {
     }
 
     private void pollOnce() {
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(settings.pollTimeout())) {
-            backlog.add(record);
-        }
-        dispatchBacklog();
+        // Finished records free room and unblock the next record of their key: start what can
+        // start before blocking in poll().
         collectFinished();
+        dispatchWaiting();
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(settings.pollTimeout())) {
+            waiting.add(record);
+        }
+        dispatchWaiting();
         if (Duration.between(lastCommit, clock.instant()).compareTo(settings.commitInterval()) >= 0) {
             commitAsync();
         }
     }
 
-    /** Starts records from the backlog while there is room; pauses fetching while there is none. */
-    private void dispatchBacklog() {
-        while (!backlog.isEmpty() && inFlight.get() < settings.maxInFlight()) {
-            dispatch(backlog.poll());
+    /**
+     * Starts the waiting records that the ordering allows while there is room; pauses fetching
+     * while running plus waiting records fill the limit, so memory stays bounded even when one
+     * hot key holds many records back.
+     */
+    private void dispatchWaiting() {
+        while (inFlight.get() < settings.maxInFlight()) {
+            ConsumerRecord<byte[], byte[]> record = waiting.next();
+            if (record == null) {
+                break;
+            }
+            dispatch(record);
         }
-        if (!backlog.isEmpty() || inFlight.get() >= settings.maxInFlight()) {
+        if (inFlight.get() + waiting.waiting() >= settings.maxInFlight()) {
             Set<TopicPartition> toPause = new HashSet<>(consumer.assignment());
             toPause.removeAll(pausedByUs);
             if (!toPause.isEmpty()) {
@@ -188,7 +201,7 @@ public final class PollLoop implements Runnable {
         orderThreads.execute(() -> {
             try {
                 handler.handle(record);
-                finished.add(new Finished(partition, record.offset()));
+                finished.add(new Finished(record));
             } catch (InterruptedException e) {
                 // Stopping hard: the record stays unfinished, so its offset is not committed
                 // and the next owner processes it again.
@@ -203,7 +216,8 @@ public final class PollLoop implements Runnable {
 
     private void collectFinished() {
         for (Finished f; (f = finished.poll()) != null; ) {
-            offsets.finished(f.partition(), f.offset());
+            offsets.finished(new TopicPartition(f.record().topic(), f.record().partition()), f.record().offset());
+            waiting.finished(f.record());
         }
     }
 
@@ -233,7 +247,7 @@ public final class PollLoop implements Runnable {
     /** Stop fetching, let in-flight orders finish within the budget, commit. */
     private Exit drain() throws InterruptedException {
         draining = true;
-        backlog.clear(); // never started: not tracked, so not committed; the next owner takes them
+        waiting.clear(); // never started: not tracked, so not committed; the next owner takes them
         consumer.pause(consumer.assignment());
         Instant deadline = clock.instant().plus(settings.drainBudget());
         log.info("stopping: fetching paused, waiting up to {} ms for {} in-flight orders",
@@ -279,7 +293,7 @@ public final class PollLoop implements Runnable {
             }
             // Let the revoked partitions' orders finish, then commit them, so that the next
             // owner starts after them instead of doing them again.
-            backlog.removeIf(r -> revoked.contains(new TopicPartition(r.topic(), r.partition())));
+            waiting.removePartitions(revoked);
             Instant deadline = clock.instant().plus(settings.revokeBudget());
             try {
                 while (pending(revoked) > 0 && fatal.get() == null && clock.instant().isBefore(deadline)) {
@@ -309,7 +323,7 @@ public final class PollLoop implements Runnable {
         @Override
         public void onPartitionsLost(Collection<TopicPartition> lost) {
             // Already someone else's: committing would fail, and their records will be redone.
-            backlog.removeIf(r -> lost.contains(new TopicPartition(r.topic(), r.partition())));
+            waiting.removePartitions(lost);
             offsets.forget(lost);
             pausedByUs.removeAll(lost);
             log.warn("partitions lost: {}", lost);

@@ -18,6 +18,7 @@ import dev.orderpipeline.contract.StepFault;
 import dev.orderpipeline.contract.StepStatus;
 import dev.orderpipeline.worker.app.Worker;
 import dev.orderpipeline.worker.config.WorkerConfig;
+import dev.orderpipeline.worker.kafka.Ordering;
 import dev.orderpipeline.worker.kafka.PollLoop;
 import dev.orderpipeline.worker.steps.SimulationSettings;
 import java.nio.charset.StandardCharsets;
@@ -78,7 +79,7 @@ class WorkerIT {
 
     static WorkerConfig config(PipelineTopics topics, Duration deadline) {
         return new WorkerConfig(topics.bootstrapServers(), false, 0, topics.orders, topics.results, topics.deadLetters,
-                topics.groupId, "worker-it", false, PipelineTopics.PARTITIONS, deadline, 64, Duration.ofSeconds(20),
+                topics.groupId, "worker-it", false, PipelineTopics.PARTITIONS, deadline, 64, Ordering.KEY, Duration.ofSeconds(20),
                 Duration.ofMillis(200), 8, OrderCodec.DEFAULT_MAX_ORDER_BYTES,
                 SimulationSettings.fixedLatency(Duration.ofMillis(10)), Map.of(), Duration.ofSeconds(30));
     }
@@ -105,6 +106,25 @@ class WorkerIT {
         assertEquals(order.createdAt(), outcome.orderCreatedAt());
         assertEquals("worker-it", outcome.workerId());
         assertEquals(1, outcome.attempt());
+    }
+
+    @Test
+    void recordsWithTheSameKey_runOneAfterTheOther_inOffsetOrder() throws Exception {
+        // The same order placed five times (a sender's retries): with key ordering the copies
+        // must not overlap, and their outcomes come out in offset order.
+        OrderPlaced order = order("it-same-key", null);
+        for (int i = 0; i < 5; i++) {
+            topics.send(order);
+        }
+
+        await("five outcomes").atMost(WAIT).until(() -> topics.outcomes().getOrDefault(order.orderId(), List.of()).size() == 5);
+        List<OrderOutcome> outcomes = topics.outcomes().get(order.orderId());
+        for (int i = 1; i < outcomes.size(); i++) {
+            OrderOutcome previous = outcomes.get(i - 1);
+            OrderOutcome next = outcomes.get(i);
+            assertTrue(!next.receivedAt().isBefore(previous.completedAt()),
+                    () -> "copy started at " + next.receivedAt() + " before the previous one ended at " + previous.completedAt());
+        }
     }
 
     static Stream<Arguments> failures() {
@@ -199,7 +219,7 @@ class WorkerIT {
         try (PipelineTopics own = new PipelineTopics("worker-stop")) {
             WorkerConfig slow = new WorkerConfig(own.bootstrapServers(), false, 0, own.orders, own.results,
                     own.deadLetters, own.groupId, "worker-stop", false, PipelineTopics.PARTITIONS, Duration.ofSeconds(10),
-                    256, Duration.ofSeconds(30), Duration.ofMillis(200), 64, OrderCodec.DEFAULT_MAX_ORDER_BYTES,
+                    256, Ordering.KEY, Duration.ofSeconds(30), Duration.ofMillis(200), 64, OrderCodec.DEFAULT_MAX_ORDER_BYTES,
                     SimulationSettings.fixedLatency(Duration.ofMillis(800)), Map.of(), Duration.ofSeconds(30));
             Worker stopping = Worker.start(slow, Clock.systemUTC());
             List<OrderPlaced> orders = new ArrayList<>();

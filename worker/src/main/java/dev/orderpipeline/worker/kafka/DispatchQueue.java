@@ -1,0 +1,120 @@
+package dev.orderpipeline.worker.kafka;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Queue;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Records fetched and not started yet, and which of them may start now under the
+ * {@link Ordering}: records are put in lanes (one per key, per partition, or per record), and
+ * a lane runs one record at a time, in offset order.
+ *
+ * <p>Confined to the poll thread: not thread-safe, and needs not be.
+ */
+final class DispatchQueue {
+
+    /** A lane: records that must run one after the other. */
+    private record LaneKey(TopicPartition partition, Object key) {
+    }
+
+    private static final class Lane {
+        final LaneKey key;
+        final Queue<ConsumerRecord<byte[], byte[]>> waiting = new ArrayDeque<>();
+        boolean busy;
+
+        Lane(LaneKey key) {
+            this.key = key;
+        }
+    }
+
+    private final Ordering ordering;
+    private final Map<LaneKey, Lane> lanes = new HashMap<>();
+    /** Lanes that are not busy and have a record waiting, oldest first. */
+    private final Queue<Lane> ready = new ArrayDeque<>();
+    private int waiting;
+
+    DispatchQueue(Ordering ordering) {
+        this.ordering = Objects.requireNonNull(ordering, "ordering");
+    }
+
+    /** Queues {@code record} behind the earlier records of its lane. */
+    void add(ConsumerRecord<byte[], byte[]> record) {
+        LaneKey key = laneOf(record);
+        Lane lane = lanes.computeIfAbsent(key, Lane::new);
+        boolean wasIdle = !lane.busy && lane.waiting.isEmpty();
+        lane.waiting.add(record);
+        waiting++;
+        if (wasIdle) {
+            ready.add(lane);
+        }
+    }
+
+    /**
+     * The next record that may start now, marking its lane busy until {@link #finished}; or
+     * {@code null} if every waiting record is behind a running one.
+     */
+    ConsumerRecord<byte[], byte[]> next() {
+        Lane lane = ready.poll();
+        if (lane == null) {
+            return null;
+        }
+        lane.busy = true;
+        waiting--;
+        return lane.waiting.poll();
+    }
+
+    /** {@code record}, returned by {@link #next}, is done: the next record of its lane may start. */
+    void finished(ConsumerRecord<byte[], byte[]> record) {
+        Lane lane = lanes.get(laneOf(record));
+        if (lane == null || !lane.busy) {
+            return; // its partition was revoked meanwhile
+        }
+        lane.busy = false;
+        if (lane.waiting.isEmpty()) {
+            lanes.remove(lane.key);
+        } else {
+            ready.add(lane);
+        }
+    }
+
+    /** Records waiting to start. */
+    int waiting() {
+        return waiting;
+    }
+
+    /** Drops the waiting records of {@code partitions}; they were never started, so never committed. */
+    void removePartitions(Collection<TopicPartition> partitions) {
+        for (Iterator<Lane> it = lanes.values().iterator(); it.hasNext(); ) {
+            Lane lane = it.next();
+            if (partitions.contains(lane.key.partition())) {
+                waiting -= lane.waiting.size();
+                it.remove();
+            }
+        }
+        ready.removeIf(lane -> partitions.contains(lane.key.partition()));
+    }
+
+    /** Drops every waiting record. */
+    void clear() {
+        lanes.clear();
+        ready.clear();
+        waiting = 0;
+    }
+
+    private LaneKey laneOf(ConsumerRecord<byte[], byte[]> record) {
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        return switch (ordering) {
+            // A null key has no lane of its own: it shares one with the other null keys of its partition.
+            case KEY -> new LaneKey(partition, record.key() == null ? null : ByteBuffer.wrap(record.key()));
+            case PARTITION -> new LaneKey(partition, null);
+            case UNORDERED -> new LaneKey(partition, record.offset());
+        };
+    }
+}
