@@ -88,25 +88,31 @@ public final class TestKafka {
     }
 
     /**
-     * Waits until the broker's own metadata names a leader for every partition. Creation returns
-     * when the controller has recorded the topics; a producer that asks a broker before that
-     * broker caught up can hold a partition's records until its delivery timeout (seen here:
-     * 120 s for one partition of a new topic).
+     * Waits until every partition's leader serves requests. Creation returns when the controller
+     * has recorded the topics; the broker's metadata and then its replica manager catch up a
+     * little later. An idempotent producer that sends several batches in that window can get
+     * NOT_LEADER_OR_FOLLOWER on the first and OUT_OF_ORDER_SEQUENCE_NUMBER on the rest, and then
+     * hold the partition's records until its delivery timeout (seen here: 120 s). Listing the
+     * latest offset is answered only by a partition's leader, so it is the readiness check.
      */
     private static void awaitLeaders(Admin admin, String[] names, int partitions)
             throws InterruptedException, ExecutionException, TimeoutException {
+        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+        for (String name : names) {
+            for (int p = 0; p < partitions; p++) {
+                latest.put(new org.apache.kafka.common.TopicPartition(name, p),
+                        org.apache.kafka.clients.admin.OffsetSpec.latest());
+            }
+        }
         long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
         while (true) {
-            var descriptions = admin.describeTopics(List.of(names)).allTopicNames()
-                    .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            boolean ready = descriptions.values().stream().allMatch(d -> d.partitions().size() == partitions
-                    && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
-            if (ready) {
+            try {
+                admin.listOffsets(latest).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 return;
-            }
-            if (System.nanoTime() - deadline > 0) {
-                throw new TimeoutException("partitions of " + Arrays.toString(names) + " have no leader after "
-                        + ADMIN_TIMEOUT.toSeconds() + " s: " + descriptions);
+            } catch (ExecutionException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
             }
             Thread.sleep(50);
         }

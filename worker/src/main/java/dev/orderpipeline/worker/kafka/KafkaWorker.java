@@ -14,11 +14,13 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -131,25 +133,27 @@ public final class KafkaWorker implements AutoCloseable {
     }
 
     /**
-     * Creation returns once the controller recorded the topics; until the brokers' metadata has
-     * caught up, a producer may hold a partition's records until its delivery timeout. So the
-     * topics count as created once every partition has a leader.
+     * Creation returns once the controller recorded the topics; the partition leaders start
+     * serving a little later, and an idempotent producer that sends into that window can hold
+     * a partition's records until its delivery timeout. Listing the latest offsets is answered
+     * only by the leaders, so the topics count as created once that succeeds.
      */
     private static void awaitLeaders(Admin admin, List<String> names) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() - deadline < 0) {
             try {
-                boolean ready = admin.describeTopics(names).allTopicNames().get().values().stream()
-                        .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
-                if (ready) {
-                    return;
-                }
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                admin.describeTopics(names).allTopicNames().get().forEach((name, description) ->
+                        description.partitions().forEach(p -> latest.put(new TopicPartition(name, p.partition()),
+                                OffsetSpec.latest())));
+                admin.listOffsets(latest).all().get();
+                return;
             } catch (ExecutionException e) {
-                // Not known to this broker yet: ask again.
+                // Not served yet: ask again.
             }
             Thread.sleep(50);
         }
-        log.warn("topics {} still have partitions without a leader after 30 s", names);
+        log.warn("partitions of {} still not served by a leader after 30 s", names);
     }
 
     public void requestStop() {

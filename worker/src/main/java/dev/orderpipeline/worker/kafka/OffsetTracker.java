@@ -1,16 +1,24 @@
 package dev.orderpipeline.worker.kafka;
 
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Which offsets of each partition are still being worked on, and so which offset is safe to
- * commit: the lowest one not finished yet. Orders finish out of order; committing past an
- * unfinished one would lose it on a crash.
+ * Which offsets of each partition are taken and not finished yet, and so what is safe to
+ * commit: the lowest unfinished offset, plus, in the commit's metadata, the offsets above it
+ * that are finished ({@link CompletedOffsets}). Orders finish out of order; committing past an
+ * unfinished one would lose it on a crash, and forgetting the finished ones above it would
+ * process them twice.
+ *
+ * <p>An offset is <em>taken</em> when it is fetched, not when its order starts: a record
+ * waiting behind another of its key is as unfinished as a running one.
  *
  * <p>Confined to the poll thread: not thread-safe, and needs not be.
  */
@@ -18,26 +26,58 @@ final class OffsetTracker {
 
     private static final class PartitionState {
         final TreeSet<Long> pending = new TreeSet<>();
-        /** One past the highest offset handed out; what to commit once nothing is pending. */
+        /** One past the highest offset taken; -1 before the first. */
         long next = -1;
-        /** The last offset committed, or -1; avoids committing the same offset again. */
-        long committed = -1;
+        long committedOffset = -1;
+        String committedMetadata = "";
+        /** Finished by an earlier owner above its commit, read from the commit's metadata. */
+        final NavigableMap<Long, Long> finishedEarlier = new TreeMap<>();
 
         long committable() {
-            return pending.isEmpty() ? next : pending.first();
+            if (!pending.isEmpty()) {
+                return pending.first();
+            }
+            long offset = Math.max(next, committedOffset);
+            // Not fetched yet, but finished by the earlier owner: safe to commit past.
+            Map.Entry<Long, Long> range = finishedEarlier.floorEntry(offset);
+            while (range != null && offset < range.getValue()) {
+                offset = range.getValue();
+                range = finishedEarlier.floorEntry(offset);
+            }
+            return offset;
         }
     }
 
     private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
 
-    /** {@code offset} of {@code partition} is now being worked on. */
-    void started(TopicPartition partition, long offset) {
+    /**
+     * This worker now owns {@code partition}, whose group commit is {@code committed} (or
+     * {@code null} if it has none): remembers what the earlier owner finished above it.
+     */
+    void assigned(TopicPartition partition, OffsetAndMetadata committed) {
+        PartitionState state = new PartitionState();
+        if (committed != null) {
+            state.committedOffset = committed.offset();
+            state.committedMetadata = committed.metadata() == null ? "" : committed.metadata();
+            state.finishedEarlier.putAll(CompletedOffsets.decode(committed.offset(), committed.metadata()));
+        }
+        partitions.put(partition, state);
+    }
+
+    /** Whether an earlier owner already finished {@code offset}: its result is on the broker. */
+    boolean finishedEarlier(TopicPartition partition, long offset) {
+        PartitionState state = partitions.get(partition);
+        return state != null && CompletedOffsets.contains(state.finishedEarlier, offset);
+    }
+
+    /** {@code offset} of {@code partition} has been fetched and is not finished. */
+    void taken(TopicPartition partition, long offset) {
         PartitionState state = partitions.computeIfAbsent(partition, p -> new PartitionState());
         state.pending.add(offset);
         state.next = Math.max(state.next, offset + 1);
     }
 
-    /** {@code offset} of {@code partition} is finished: its outcome is on the broker. */
+    /** {@code offset} of {@code partition} is finished: its result is on the broker. */
     void finished(TopicPartition partition, long offset) {
         PartitionState state = partitions.get(partition);
         if (state != null) {
@@ -45,7 +85,7 @@ final class OffsetTracker {
         }
     }
 
-    /** Offsets started and not finished, over all partitions. */
+    /** Offsets taken and not finished, over all partitions. */
     int pending() {
         int pending = 0;
         for (PartitionState state : partitions.values()) {
@@ -54,19 +94,18 @@ final class OffsetTracker {
         return pending;
     }
 
-    /** Offsets started and not finished in {@code partition}. */
-    int pending(TopicPartition partition) {
-        PartitionState state = partitions.get(partition);
-        return state == null ? 0 : state.pending.size();
-    }
-
-    /** For each partition whose safe offset moved since the last commit: the offset to commit. */
+    /** For each partition whose commit would change: the offset and metadata to commit. */
     Map<TopicPartition, OffsetAndMetadata> committable() {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         partitions.forEach((partition, state) -> {
             long offset = state.committable();
-            if (offset > state.committed) {
-                offsets.put(partition, new OffsetAndMetadata(offset));
+            if (offset < 0) {
+                return;
+            }
+            String metadata = CompletedOffsets.encode(offset, finishedAbove(state, offset));
+            if (offset > state.committedOffset
+                    || (offset == state.committedOffset && !metadata.equals(state.committedMetadata))) {
+                offsets.put(partition, new OffsetAndMetadata(offset, metadata));
             }
         });
         return offsets;
@@ -74,10 +113,13 @@ final class OffsetTracker {
 
     /** The broker confirmed these commits. */
     void committed(Map<TopicPartition, OffsetAndMetadata> offsets) {
-        offsets.forEach((partition, offset) -> {
+        offsets.forEach((partition, commit) -> {
             PartitionState state = partitions.get(partition);
-            if (state != null) {
-                state.committed = Math.max(state.committed, offset.offset());
+            if (state != null && commit.offset() >= state.committedOffset) {
+                state.committedOffset = commit.offset();
+                state.committedMetadata = commit.metadata();
+                // What lies below the commit will never be fetched again.
+                state.finishedEarlier.values().removeIf(end -> end <= commit.offset());
             }
         });
     }
@@ -89,14 +131,36 @@ final class OffsetTracker {
         }
     }
 
-    /** Keeps only the entries of {@code offsets} for partitions still tracked. */
-    Map<TopicPartition, OffsetAndMetadata> onlyTracked(Map<TopicPartition, OffsetAndMetadata> offsets) {
-        Map<TopicPartition, OffsetAndMetadata> kept = new HashMap<>(offsets);
-        for (Iterator<TopicPartition> it = kept.keySet().iterator(); it.hasNext(); ) {
-            if (!partitions.containsKey(it.next())) {
-                it.remove();
+    private static List<long[]> finishedAbove(PartitionState state, long offset) {
+        List<long[]> ranges = new ArrayList<>();
+        long fetchedUpTo = Math.max(state.next, offset);
+        // Below what was fetched, this worker knows: everything not pending is finished.
+        CompletedOffsets.finishedBetween(offset + 1, fetchedUpTo, state.pending, ranges);
+        // Above it, only the earlier owner's record says what is finished.
+        for (Map.Entry<Long, Long> range : state.finishedEarlier.entrySet()) {
+            long start = Math.max(range.getKey(), fetchedUpTo);
+            if (range.getValue() > start) {
+                ranges.add(new long[] {start, range.getValue()});
             }
         }
-        return kept;
+        return merged(ranges, offset);
+    }
+
+    /** Sorted, with touching or overlapping ranges joined, and nothing at or below {@code base}. */
+    private static List<long[]> merged(List<long[]> ranges, long base) {
+        ranges.sort((a, b) -> Long.compare(a[0], b[0]));
+        List<long[]> merged = new ArrayList<>(ranges.size());
+        for (long[] range : ranges) {
+            long start = Math.max(range[0], base + 1);
+            if (range[1] <= start) {
+                continue;
+            }
+            if (!merged.isEmpty() && merged.getLast()[1] >= start) {
+                merged.getLast()[1] = Math.max(merged.getLast()[1], range[1]);
+            } else {
+                merged.add(new long[] {start, range[1]});
+            }
+        }
+        return merged;
     }
 }

@@ -41,34 +41,72 @@ final class OrderHandler {
     }
 
     /**
+     * Whether results for a record may still be published: its partition may have been given
+     * to another worker meanwhile, and then a late result must not be published.
+     */
+    interface PublishGate {
+        /** Whether publishing may start; if so, {@link #endPublish()} must follow. */
+        boolean tryBeginPublish();
+
+        void endPublish();
+    }
+
+    /**
      * Handles {@code record} and returns once its result is acknowledged by the broker, so the
      * caller may then count its offset as done.
+     *
+     * @return {@code true} if the result is on the broker; {@code false} if it was dropped
+     *         because {@code gate} closed: the partition's new owner processes the record
      *
      * @throws OutcomePublisher.PublishException if the broker did not take the result: the
      *                                           offset must not be committed
      * @throws InterruptedException              if the worker is stopping hard; nothing was
      *                                           acknowledged for this record
      */
-    void handle(ConsumerRecord<byte[], byte[]> record) throws InterruptedException, OutcomePublisher.PublishException {
+    boolean handle(ConsumerRecord<byte[], byte[]> record, PublishGate gate)
+            throws InterruptedException, OutcomePublisher.PublishException {
         Instant receivedAt = clock.instant();
-        switch (decode(record)) {
-            case DecodedOrder.Valid valid -> process(valid.order(), receivedAt);
-            case DecodedOrder.Invalid invalid -> reject(record, invalid, receivedAt);
-        }
+        return switch (decode(record)) {
+            case DecodedOrder.Valid valid -> process(valid.order(), receivedAt, gate);
+            case DecodedOrder.Invalid invalid -> reject(record, invalid, receivedAt, gate);
+        };
     }
 
-    private void process(OrderPlaced order, Instant receivedAt) throws InterruptedException, OutcomePublisher.PublishException {
+    private boolean process(OrderPlaced order, Instant receivedAt, PublishGate gate)
+            throws InterruptedException, OutcomePublisher.PublishException {
         OrderOutcome outcome = pipeline.process(order, receivedAt);
-        publisher.publish(outcome);
+        if (!gate.tryBeginPublish()) {
+            log.info("order_id={} finished after its partition was revoked; its new owner answers it", order.orderId());
+            return false;
+        }
+        try {
+            publisher.publish(outcome);
+        } finally {
+            gate.endPublish();
+        }
         stats.outcome(outcome);
         if (outcome.status() != OrderStatus.SUCCEEDED) {
             log.info("order_id={} status={} error_class={} reason=\"{}\"", outcome.orderId(),
                     outcome.status().name().toLowerCase(java.util.Locale.ROOT), outcome.errorClass().code(),
                     outcome.errorMessage());
         }
+        return true;
     }
 
-    private void reject(ConsumerRecord<byte[], byte[]> record, DecodedOrder.Invalid invalid, Instant receivedAt)
+    private boolean reject(ConsumerRecord<byte[], byte[]> record, DecodedOrder.Invalid invalid, Instant receivedAt,
+                           PublishGate gate) throws InterruptedException, OutcomePublisher.PublishException {
+        if (!gate.tryBeginPublish()) {
+            return false;
+        }
+        try {
+            rejectNow(record, invalid, receivedAt);
+        } finally {
+            gate.endPublish();
+        }
+        return true;
+    }
+
+    private void rejectNow(ConsumerRecord<byte[], byte[]> record, DecodedOrder.Invalid invalid, Instant receivedAt)
             throws InterruptedException, OutcomePublisher.PublishException {
         publisher.deadLetter(record, invalid);
         stats.deadLetter(invalid.problem());

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,9 @@ public final class PollLoop implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(PollLoop.class);
 
+    /** How long a revocation waits for results already being published to be acknowledged. */
+    private static final Duration PUBLISH_GRACE = Duration.ofSeconds(30);
+
     /** How {@link #run()} ended; the worker's process exit code follows from it. */
     public enum Exit {
         /** Stopped on request; every record taken was finished and committed. */
@@ -58,8 +62,13 @@ public final class PollLoop implements Runnable {
         }
     }
 
-    /** What an order thread reports when its record's result is on the broker. */
-    private record Finished(ConsumerRecord<byte[], byte[]> record) {
+    /**
+     * What an order thread reports when it is done with a record.
+     *
+     * @param published whether its result is on the broker; if not (revoked, or stopping
+     *                  hard) the offset stays unfinished and is never committed by this worker
+     */
+    private record Finished(ConsumerRecord<byte[], byte[]> record, boolean published) {
     }
 
     /**
@@ -82,6 +91,10 @@ public final class PollLoop implements Runnable {
     private final OffsetTracker offsets = new OffsetTracker();
     private final DispatchQueue waiting;
     private final Set<TopicPartition> pausedByUs = new HashSet<>();
+    private final Map<TopicPartition, PartitionLease> leases = new HashMap<>();
+    /** Records started and not reported back, per partition. */
+    private final Map<TopicPartition, Integer> running = new HashMap<>();
+    private long skippedAsFinishedEarlier;
     private Instant lastCommit;
     private boolean draining;
 
@@ -159,7 +172,7 @@ public final class PollLoop implements Runnable {
         collectFinished();
         dispatchWaiting();
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(settings.pollTimeout())) {
-            waiting.add(record);
+            take(record);
         }
         dispatchWaiting();
         if (Duration.between(lastCommit, clock.instant()).compareTo(settings.commitInterval()) >= 0) {
@@ -194,21 +207,38 @@ public final class PollLoop implements Runnable {
         }
     }
 
+    /** A fetched record: skipped if an earlier owner finished it, else queued behind its key. */
+    private void take(ConsumerRecord<byte[], byte[]> record) {
+        TopicPartition partition = partitionOf(record);
+        offsets.taken(partition, record.offset());
+        if (offsets.finishedEarlier(partition, record.offset())) {
+            offsets.finished(partition, record.offset());
+            skippedAsFinishedEarlier++;
+            return;
+        }
+        waiting.add(record);
+    }
+
     private void dispatch(ConsumerRecord<byte[], byte[]> record) {
-        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-        offsets.started(partition, record.offset());
+        TopicPartition partition = partitionOf(record);
+        PartitionLease lease = leases.computeIfAbsent(partition, p -> new PartitionLease());
+        running.merge(partition, 1, Integer::sum);
         inFlight.incrementAndGet();
         orderThreads.execute(() -> {
+            Thread self = Thread.currentThread();
+            lease.enter(self);
+            boolean published = false;
             try {
-                handler.handle(record);
-                finished.add(new Finished(record));
+                published = handler.handle(record, lease);
             } catch (InterruptedException e) {
-                // Stopping hard: the record stays unfinished, so its offset is not committed
-                // and the next owner processes it again.
-                Thread.currentThread().interrupt();
+                // Revoked or stopping hard: the record stays unfinished, so its offset is not
+                // committed and the next owner processes it again.
+                self.interrupt();
             } catch (OutcomePublisher.PublishException | RuntimeException | Error e) {
                 fatal.compareAndSet(null, e);
             } finally {
+                lease.exit(self);
+                finished.add(new Finished(record, published));
                 inFlight.decrementAndGet();
             }
         });
@@ -216,9 +246,17 @@ public final class PollLoop implements Runnable {
 
     private void collectFinished() {
         for (Finished f; (f = finished.poll()) != null; ) {
-            offsets.finished(new TopicPartition(f.record().topic(), f.record().partition()), f.record().offset());
+            TopicPartition partition = partitionOf(f.record());
+            if (f.published()) {
+                offsets.finished(partition, f.record().offset());
+            }
             waiting.finished(f.record());
+            running.computeIfPresent(partition, (p, n) -> n > 1 ? n - 1 : null);
         }
+    }
+
+    private static TopicPartition partitionOf(ConsumerRecord<?, ?> record) {
+        return new TopicPartition(record.topic(), record.partition());
     }
 
     private void commitAsync() {
@@ -261,6 +299,10 @@ public final class PollLoop implements Runnable {
         if (inFlight.get() > 0) {
             log.warn("drain budget of {} ms spent with {} orders still running; cancelling them, "
                     + "they will be processed again", settings.drainBudget().toMillis(), inFlight.get());
+            // No result may be published once the decision is taken: it would be a duplicate.
+            for (PartitionLease lease : leases.values()) {
+                lease.revoke(PUBLISH_GRACE);
+            }
             orderThreads.shutdownNow();
             result = Exit.DRAIN_BUDGET_EXCEEDED;
         }
@@ -271,6 +313,9 @@ public final class PollLoop implements Runnable {
         collectFinished();
         if (fatal.get() == null) {
             commitSync(offsets.committable());
+        }
+        if (skippedAsFinishedEarlier > 0) {
+            log.info("{} records skipped: finished by an earlier owner, per the commit metadata", skippedAsFinishedEarlier);
         }
         return result;
     }
@@ -291,23 +336,25 @@ public final class PollLoop implements Runnable {
             if (revoked.isEmpty()) {
                 return;
             }
-            // Let the revoked partitions' orders finish, then commit them, so that the next
-            // owner starts after them instead of doing them again.
+            // Let the revoked partitions' running orders finish, then commit them, so that the
+            // next owner starts after them instead of doing them again. Waiting records were
+            // never started: they stay uncommitted, and the next owner takes them.
             waiting.removePartitions(revoked);
             Instant deadline = clock.instant().plus(settings.revokeBudget());
             try {
-                while (pending(revoked) > 0 && fatal.get() == null && clock.instant().isBefore(deadline)) {
+                while (running(revoked) > 0 && fatal.get() == null && clock.instant().isBefore(deadline)) {
                     Thread.sleep(5);
                     collectFinished();
                 }
+                if (running(revoked) > 0) {
+                    log.warn("{} orders of revoked partitions {} still running after {} ms: cancelled; their new owner "
+                            + "processes them", running(revoked), revoked, settings.revokeBudget().toMillis());
+                }
+                revokeLeases(revoked);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             collectFinished();
-            if (pending(revoked) > 0) {
-                log.warn("{} orders of revoked partitions {} still running after {} ms; the new owner will process them again",
-                        pending(revoked), revoked, settings.revokeBudget().toMillis());
-            }
             try {
                 Map<TopicPartition, OffsetAndMetadata> commit = offsets.committable();
                 commit.keySet().retainAll(revoked);
@@ -317,13 +364,21 @@ public final class PollLoop implements Runnable {
             }
             offsets.forget(revoked);
             pausedByUs.removeAll(revoked);
+            revoked.forEach(running::remove);
             log.info("partitions revoked: {}", revoked);
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> lost) {
             // Already someone else's: committing would fail, and their records will be redone.
+            // No late result of theirs may be published.
             waiting.removePartitions(lost);
+            try {
+                revokeLeases(lost);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            lost.forEach(running::remove);
             offsets.forget(lost);
             pausedByUs.removeAll(lost);
             log.warn("partitions lost: {}", lost);
@@ -331,9 +386,16 @@ public final class PollLoop implements Runnable {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
-            if (!assigned.isEmpty()) {
-                log.info("partitions assigned: {}", assigned);
+            if (assigned.isEmpty()) {
+                return;
             }
+            // What the previous owner committed, with the offsets it finished above the commit.
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(assigned));
+            for (TopicPartition partition : assigned) {
+                offsets.assigned(partition, committed.get(partition));
+                leases.put(partition, new PartitionLease());
+            }
+            log.info("partitions assigned: {}", assigned);
             if (draining || !pausedByUs.isEmpty()) {
                 consumer.pause(assigned);
                 if (!draining) {
@@ -342,12 +404,22 @@ public final class PollLoop implements Runnable {
             }
         }
 
-        private int pending(Collection<TopicPartition> partitions) {
-            int pending = 0;
+        private int running(Collection<TopicPartition> partitions) {
+            int count = 0;
             for (TopicPartition partition : partitions) {
-                pending += offsets.pending(partition);
+                count += running.getOrDefault(partition, 0);
             }
-            return pending;
+            return count;
+        }
+
+        private void revokeLeases(Collection<TopicPartition> partitions) throws InterruptedException {
+            for (TopicPartition partition : partitions) {
+                PartitionLease lease = leases.remove(partition);
+                if (lease != null && !lease.revoke(PUBLISH_GRACE)) {
+                    log.warn("a publish for revoked partition {} did not finish within {} s", partition,
+                            PUBLISH_GRACE.toSeconds());
+                }
+            }
         }
     }
 }

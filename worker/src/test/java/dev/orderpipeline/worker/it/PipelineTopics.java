@@ -153,6 +153,13 @@ final class PipelineTopics implements AutoCloseable {
         }
     }
 
+    /** The worker group's committed offsets on the orders topic, with their metadata. */
+    Map<TopicPartition, OffsetAndMetadata> committed() throws ExecutionException, InterruptedException {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            return admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
+        }
+    }
+
     /** Whether the worker group has committed up to the end of every orders partition. */
     boolean allCommitted() throws ExecutionException, InterruptedException {
         return committedVersusEnd().values().stream().allMatch(v -> v[0] == v[1]);

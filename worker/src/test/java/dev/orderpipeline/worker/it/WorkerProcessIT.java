@@ -31,11 +31,14 @@ class WorkerProcessIT {
                 "--bootstrap-servers", topics.bootstrapServers(),
                 "--orders-topic", topics.orders, "--results-topic", topics.results,
                 "--dead-letter-topic", topics.deadLetters, "--group-id", topics.groupId, "--worker-id", workerId,
-                "--step-latency", stepLatency, "--step-jitter", "0ms", "--order-deadline", "10s",
+                "--step-latency", stepLatency, "--step-jitter", "0ms",
                 "--commit-interval", "200ms",
                 // A killed worker's partitions move after this, not after the 45 s default.
                 "--kafka", "session.timeout.ms=6000", "--kafka", "heartbeat.interval.ms=1000"));
         args.addAll(List.of(more));
+        if (!args.contains("--order-deadline")) {
+            args.addAll(List.of("--order-deadline", "10s"));
+        }
         return args.toArray(String[]::new);
     }
 
@@ -117,5 +120,47 @@ class WorkerProcessIT {
                     orders.size(), topics.outcomes().size(), duplicates);
             assertEquals(ids(orders), topics.outcomes().keySet());
         }
+    }
+
+    @Test
+    void afterACrash_ordersFinishedAboveASlowOne_areNotProcessedAgain() throws Exception {
+        try (PipelineTopics topics = new PipelineTopics("skip")) {
+            // One order that holds its partition's commit back for 15 s, and many fast ones
+            // behind it that finish long before.
+            List<OrderPlaced> orders = new ArrayList<>();
+            orders.add(SampleOrders.order("skip-slow", Instant.now(),
+                    dev.orderpipeline.contract.Simulation.courier(dev.orderpipeline.contract.StepFault.SLOW), new Random(1)));
+            orders.addAll(orders("skip-fast", 150));
+            try (WorkerProcess doomed = WorkerProcess.start("skip-first",
+                    args(topics, "skip-first", "10ms", "--order-deadline", "15s"))) {
+                topics.sendAll(orders);
+                Set<String> fast = ids(orders.subList(1, orders.size()));
+                await("every fast order answered").atMost(WAIT).until(() -> topics.allHaveOutcomes(fast));
+                await("the commit behind the slow order records the finished ones").atMost(WAIT)
+                        .until(() -> topics.committed().values().stream().anyMatch(c -> !c.metadata().isEmpty())
+                                && committedAroundTheSlowOrder(topics, orders.size()));
+                assertTrue(!topics.outcomes().containsKey("skip-slow"), "the slow order finished before the kill");
+                doomed.kill();
+            }
+            try (WorkerProcess restarted = WorkerProcess.start("skip-restarted", args(topics, "skip-restarted", "10ms"))) {
+                await("the slow order answered by the new worker").atMost(WAIT)
+                        .until(() -> topics.outcomes().containsKey("skip-slow"));
+                await("all committed").atMost(WAIT).until(topics::allCommitted);
+                restarted.terminate();
+                assertEquals(0, restarted.awaitExit(Duration.ofSeconds(40)), restarted::output);
+                String output = restarted.output();
+                assertTrue(output.contains("records skipped: finished by an earlier owner"), () -> output);
+            }
+            assertEquals(Set.of(), topics.duplicates(), "orders processed again after the crash");
+            assertEquals(ids(orders), topics.outcomes().keySet());
+        }
+    }
+
+    /** Every partition committed to its end, except the slow order's, committed at the slow order. */
+    private static boolean committedAroundTheSlowOrder(PipelineTopics topics, int total) throws Exception {
+        long committed = topics.committedVersusEnd().values().stream().mapToLong(v -> Math.max(0, v[0])).sum();
+        long ends = topics.committedVersusEnd().values().stream().mapToLong(v -> v[1]).sum();
+        return ends == total && committed < total
+                && topics.committedVersusEnd().values().stream().filter(v -> v[0] != v[1]).count() == 1;
     }
 }

@@ -18,25 +18,25 @@ class OffsetTrackerTest {
     void commitsOnlyBelowTheFirstUnfinishedOffset() {
         OffsetTracker tracker = new OffsetTracker();
         for (long offset = 10; offset < 15; offset++) {
-            tracker.started(P0, offset);
+            tracker.taken(P0, offset);
         }
         tracker.finished(P0, 10);
         tracker.finished(P0, 12);
         tracker.finished(P0, 13);
 
         // 11 is still running: committing 14 would lose it on a crash.
-        assertEquals(Map.of(P0, new OffsetAndMetadata(11)), tracker.committable());
+        assertEquals(11, tracker.committable().get(P0).offset());
         tracker.finished(P0, 11);
-        assertEquals(Map.of(P0, new OffsetAndMetadata(14)), tracker.committable());
+        assertEquals(14, tracker.committable().get(P0).offset());
         tracker.finished(P0, 14);
-        assertEquals(Map.of(P0, new OffsetAndMetadata(15)), tracker.committable());
+        assertEquals(Map.of(P0, new OffsetAndMetadata(15, "")), tracker.committable());
         assertEquals(0, tracker.pending());
     }
 
     @Test
     void doesNotCommitTheSameOffsetTwice() {
         OffsetTracker tracker = new OffsetTracker();
-        tracker.started(P0, 0);
+        tracker.taken(P0, 0);
         tracker.finished(P0, 0);
         Map<TopicPartition, OffsetAndMetadata> first = tracker.committable();
         tracker.committed(first);
@@ -47,16 +47,142 @@ class OffsetTrackerTest {
     @Test
     void partitionsAreIndependent_andForgottenOnRevocation() {
         OffsetTracker tracker = new OffsetTracker();
-        tracker.started(P0, 5);
-        tracker.started(P1, 7);
+        tracker.taken(P0, 5);
+        tracker.taken(P1, 7);
         tracker.finished(P1, 7);
 
-        assertEquals(Map.of(P0, new OffsetAndMetadata(5), P1, new OffsetAndMetadata(8)), tracker.committable());
-        assertEquals(1, tracker.pending(P0));
+        assertEquals(Map.of(P0, new OffsetAndMetadata(5, ""), P1, new OffsetAndMetadata(8, "")), tracker.committable());
+        assertEquals(1, tracker.pending(), "only 5 of P0 is unfinished");
 
         tracker.forget(List.of(P0));
-        assertEquals(Map.of(P1, new OffsetAndMetadata(8)), tracker.committable());
+        assertEquals(Map.of(P1, new OffsetAndMetadata(8, "")), tracker.committable());
         tracker.finished(P0, 5); // a late finish for a partition no longer owned is ignored
         assertEquals(0, tracker.pending());
+    }
+
+    @Test
+    void finishedOffsetsAboveTheCommit_travelInTheMetadata_andANewOwnerSkipsThem() {
+        OffsetTracker first = new OffsetTracker();
+        first.assigned(P0, null);
+        for (long offset = 100; offset < 110; offset++) {
+            first.taken(P0, offset);
+        }
+        for (long offset : new long[] {100, 102, 103, 104, 107, 109}) {
+            first.finished(P0, offset);
+        }
+        OffsetAndMetadata commit = first.committable().get(P0);
+        assertEquals(101, commit.offset(), "101 is the lowest unfinished offset");
+
+        // The worker dies; a new owner reads the commit.
+        OffsetTracker next = new OffsetTracker();
+        next.assigned(P0, commit);
+        List<Long> skipped = new java.util.ArrayList<>();
+        for (long offset = 101; offset < 110; offset++) {
+            if (next.finishedEarlier(P0, offset)) {
+                skipped.add(offset);
+            }
+        }
+        assertEquals(List.of(102L, 103L, 104L, 107L, 109L), skipped);
+    }
+
+    @Test
+    void aNewOwnerThatFetchedNothingYet_keepsTheEarlierOwnersRecord() {
+        OffsetTracker first = new OffsetTracker();
+        first.taken(P0, 0);
+        first.taken(P0, 1);
+        first.taken(P0, 2);
+        first.finished(P0, 1);
+        OffsetAndMetadata commit = first.committable().get(P0);
+
+        OffsetTracker next = new OffsetTracker();
+        next.assigned(P0, commit);
+        assertTrue(next.committable().isEmpty(), () -> "would overwrite the earlier record: " + next.committable());
+
+        // Once it finishes 0 itself, it may commit past 1 (finished earlier) up to 2.
+        next.taken(P0, 0);
+        next.finished(P0, 0);
+        assertEquals(2, next.committable().get(P0).offset());
+    }
+
+    @Test
+    void committingPastOffsetsFinishedEarlier_withoutFetchingThem() {
+        OffsetTracker first = new OffsetTracker();
+        for (long offset = 0; offset < 5; offset++) {
+            first.taken(P0, offset);
+        }
+        first.finished(P0, 1);
+        first.finished(P0, 2);
+        first.finished(P0, 3);
+        first.finished(P0, 4);
+        OffsetAndMetadata commit = first.committable().get(P0); // 0, with 1..4 finished
+
+        OffsetTracker next = new OffsetTracker();
+        next.assigned(P0, commit);
+        next.taken(P0, 0);
+        next.finished(P0, 0);
+        assertEquals(new OffsetAndMetadata(5, ""), next.committable().get(P0));
+    }
+
+    /**
+     * Random takes, finishes, commits and hand-overs against a model: a new owner never skips
+     * an offset that was not finished (no loss), and never starts below the last commit.
+     */
+    @org.junit.jupiter.api.RepeatedTest(200)
+    void randomHistories_neverLoseAnUnfinishedOffset(org.junit.jupiter.api.RepetitionInfo repetition) {
+        java.util.Random random = new java.util.Random(repetition.getCurrentRepetition());
+        java.util.Set<Long> finished = new java.util.HashSet<>();
+        OffsetTracker owner = new OffsetTracker();
+        owner.assigned(P0, null);
+        OffsetAndMetadata lastCommit = null;
+        long next = 0;
+        java.util.List<Long> running = new java.util.ArrayList<>();
+        for (int step = 0; step < 3_000; step++) {
+            switch (random.nextInt(5)) {
+                case 0, 1 -> {
+                    if (owner.finishedEarlier(P0, next)) {
+                        owner.taken(P0, next);
+                        owner.finished(P0, next);
+                    } else {
+                        owner.taken(P0, next);
+                        running.add(next);
+                    }
+                    next++;
+                }
+                case 2 -> {
+                    if (!running.isEmpty()) {
+                        long offset = running.remove(random.nextInt(running.size()));
+                        owner.finished(P0, offset);
+                        finished.add(offset);
+                    }
+                }
+                case 3 -> {
+                    Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> commit = owner.committable();
+                    if (commit.containsKey(P0)) {
+                        OffsetAndMetadata c = commit.get(P0);
+                        for (long o = lastCommit == null ? 0 : lastCommit.offset(); o < c.offset(); o++) {
+                            long at = o;
+                            assertTrue(finished.contains(o), () -> "committed past unfinished offset " + at);
+                        }
+                        owner.committed(commit);
+                        lastCommit = c;
+                    }
+                }
+                default -> {
+                    if (random.nextInt(20) == 0 && lastCommit != null) {
+                        // Crash: a new owner starts from the last commit; what ran is lost.
+                        owner = new OffsetTracker();
+                        owner.assigned(P0, lastCommit);
+                        running.clear();
+                        next = lastCommit.offset();
+                        for (long o = next; o < next + 5_000; o++) {
+                            long at = o;
+                            if (owner.finishedEarlier(P0, o)) {
+                                assertTrue(finished.contains(o), () -> "would skip unfinished offset " + at);
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }
