@@ -1,5 +1,6 @@
 package dev.orderpipeline.worker.kafka;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,8 +19,10 @@ final class PartitionLease implements OrderHandler.PublishGate {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition noPublisher = lock.newCondition();
     // Guarded by lock.
+    @GuardedBy("lock")
     private boolean revoked;
     // Guarded by lock: order threads between tryBeginPublish() and endPublish().
+    @GuardedBy("lock")
     private int publishing;
     // Order threads working on this partition's records, to interrupt on revocation.
     private final Set<Thread> running = ConcurrentHashMap.newKeySet();

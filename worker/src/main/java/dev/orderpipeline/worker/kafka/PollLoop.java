@@ -8,9 +8,9 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -99,7 +100,7 @@ public final class PollLoop implements Runnable {
     private boolean draining;
 
     // Written by order threads, drained by the poll thread.
-    private final Queue<Finished> finished = new ConcurrentLinkedQueue<>();
+    private final BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
 
@@ -166,12 +167,27 @@ public final class PollLoop implements Runnable {
         }
     }
 
-    private void pollOnce() {
+    private void pollOnce() throws InterruptedException {
         // Finished records free room and unblock the next record of their key: start what can
-        // start before blocking in poll().
+        // start before blocking.
         collectFinished();
         dispatchWaiting();
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(settings.pollTimeout())) {
+        ConsumerRecords<byte[], byte[]> records;
+        if (!pausedByUs.isEmpty() && pausedByUs.containsAll(consumer.assignment())) {
+            // At the limit nothing can be fetched: wait for an order to finish rather than in
+            // poll(), which would sit out its whole timeout while room is free again. poll(0)
+            // still runs often enough to keep the membership and run rebalance callbacks.
+            Finished first = finished.poll(settings.pollTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            if (first != null) {
+                finished(first);
+                collectFinished();
+                dispatchWaiting();
+            }
+            records = consumer.poll(Duration.ZERO);
+        } else {
+            records = consumer.poll(settings.pollTimeout());
+        }
+        for (ConsumerRecord<byte[], byte[]> record : records) {
             take(record);
         }
         dispatchWaiting();
@@ -238,21 +254,26 @@ public final class PollLoop implements Runnable {
                 fatal.compareAndSet(null, e);
             } finally {
                 lease.exit(self);
-                finished.add(new Finished(record, published));
+                // Room first, then the report: the poll thread, woken by the report, must see the room.
                 inFlight.decrementAndGet();
+                finished.add(new Finished(record, published));
             }
         });
     }
 
     private void collectFinished() {
         for (Finished f; (f = finished.poll()) != null; ) {
-            TopicPartition partition = partitionOf(f.record());
-            if (f.published()) {
-                offsets.finished(partition, f.record().offset());
-            }
-            waiting.finished(f.record());
-            running.computeIfPresent(partition, (p, n) -> n > 1 ? n - 1 : null);
+            finished(f);
         }
+    }
+
+    private void finished(Finished f) {
+        TopicPartition partition = partitionOf(f.record());
+        if (f.published()) {
+            offsets.finished(partition, f.record().offset());
+        }
+        waiting.finished(f.record());
+        running.computeIfPresent(partition, (p, n) -> n > 1 ? n - 1 : null);
     }
 
     private static TopicPartition partitionOf(ConsumerRecord<?, ?> record) {
