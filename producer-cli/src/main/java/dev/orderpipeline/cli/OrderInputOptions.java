@@ -5,11 +5,14 @@ import dev.orderpipeline.cli.orders.GeneratedOrders;
 import dev.orderpipeline.cli.orders.JsonLinesOrders;
 import dev.orderpipeline.cli.orders.OrderSource;
 import dev.orderpipeline.cli.orders.ScenarioMix;
+import dev.orderpipeline.cli.pacing.Pacer;
+import dev.orderpipeline.cli.text.Durations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -80,8 +83,21 @@ final class OrderInputOptions {
         boolean keepCreatedAt;
     }
 
+    /** How fast to send. */
+    static final class Pacing {
+        @Option(names = "--rate", paramLabel = "PER_SECOND",
+                description = "Send this many orders a second on a fixed schedule (open loop); each order's "
+                        + "createdAt is the moment it was due, so latency includes any time the sender fell "
+                        + "behind. Default: as fast as Kafka takes them.")
+        Double rate;
+
+        @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
+                description = "With --rate, instead of --count: send for this long (rate x duration orders).")
+        Duration duration;
+    }
+
     private static final List<String> GENERATION_OPTIONS = List.of(
-            "--count", "--declines", "--vendor-outages", "--slow-couriers", "--crashes", "--malformed",
+            "--count", "--duration", "--declines", "--vendor-outages", "--slow-couriers", "--crashes", "--malformed",
             "--key-space", "--seed");
     private static final List<String> FILE_ONLY_OPTIONS = List.of("--allow-invalid", "--keep-created-at");
 
@@ -93,6 +109,9 @@ final class OrderInputOptions {
 
     @ArgGroup(validate = false, heading = "%nOrders from a file:%n")
     FromFile fromFile = new FromFile();
+
+    @ArgGroup(validate = false, heading = "%nPace:%n")
+    Pacing pacing = new Pacing();
 
     /**
      * Checks the options and opens the source. A file is read and checked completely here, before
@@ -113,9 +132,7 @@ final class OrderInputOptions {
         FILE_ONLY_OPTIONS.stream().filter(parsed::hasMatchedOption).findFirst().ifPresent(option -> {
             throw usage(option + " applies only to --file");
         });
-        if (generated.count < 1) {
-            throw usage("--count must be at least 1, got " + generated.count);
-        }
+        int count = count(parsed);
         ScenarioMix mix;
         try {
             mix = new ScenarioMix(generated.declines, generated.vendorOutages, generated.slowCouriers,
@@ -126,10 +143,44 @@ final class OrderInputOptions {
         long seed = generated.seed != null ? generated.seed : context.random().nextLong();
         String keySpace = generated.keySpace != null ? generated.keySpace : GeneratedOrders.defaultKeySpace(seed);
         try {
-            return new GeneratedOrders(generated.count, mix, keySpace, seed);
+            return new GeneratedOrders(count, mix, keySpace, seed);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
+    }
+
+    /**
+     * When each order goes out and what its createdAt is: on the --rate schedule, else at once.
+     * Call after {@link #open}, which checks the options.
+     */
+    Pacer pacer(CliContext context) {
+        return pacing.rate == null ? Pacer.unpaced(context.clock())
+                : Pacer.atRate(pacing.rate, context.clock(), Pacer.sleeping(context.clock()));
+    }
+
+    /** --count, or --rate x --duration. */
+    private int count(CommandLine.ParseResult parsed) {
+        if (pacing.rate != null && (!(pacing.rate > 0) || pacing.rate.isInfinite())) {
+            throw usage("--rate must be a positive number of orders per second, got " + pacing.rate);
+        }
+        if (pacing.duration == null) {
+            if (generated.count < 1) {
+                throw usage("--count must be at least 1, got " + generated.count);
+            }
+            return generated.count;
+        }
+        if (pacing.rate == null) {
+            throw usage("--duration needs --rate: it sends rate x duration orders");
+        }
+        if (parsed.hasMatchedOption("--count")) {
+            throw usage("--duration and --count both say how many orders to send; give one");
+        }
+        double orders = Math.ceil(pacing.rate * pacing.duration.toNanos() / 1e9);
+        if (orders < 1 || orders > Integer.MAX_VALUE) {
+            throw usage("--rate " + pacing.rate + " for --duration " + Durations.format(pacing.duration)
+                    + " makes " + (long) orders + " orders; it must be 1 to " + Integer.MAX_VALUE);
+        }
+        return (int) orders;
     }
 
     private OrderSource readFile(CliContext context) throws IOException, BadInputException {

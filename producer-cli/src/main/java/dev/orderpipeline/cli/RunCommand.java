@@ -16,6 +16,7 @@ import dev.orderpipeline.cli.report.SendReport;
 import dev.orderpipeline.cli.text.Durations;
 import dev.orderpipeline.contract.Topics;
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -108,7 +109,8 @@ final class RunCommand implements Callable<Integer> {
                 tracker, context.clock())) {
             progress.say("sending " + orders.describe() + " to " + ordersTopic + " at " + connection.bootstrapServers());
             try (OrderSender sender = OrderSender.open(connection, context.clock())) {
-                sent = sender.sendAll(orders, orders.size(), ordersTopic, tracking(tracker, progress, orders.size()));
+                sent = sender.sendAll(orders, orders.size(), ordersTopic,
+                        tracking(tracker, progress, orders.size(), context.clock()), input.pacer(context));
             }
             tracker.allSent();
             SendReport.lines(sent, orders.describe(), ordersTopic).forEach(out::println);
@@ -142,8 +144,8 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private static OrderSender.Observer tracking(OutcomeTracker tracker, Progress progress, long planned) {
-        OrderSender.Observer showing = Sending.showingProgress(progress, planned);
+    private static OrderSender.Observer tracking(OutcomeTracker tracker, Progress progress, long planned, Clock clock) {
+        OrderSender.Observer showing = Sending.showingProgress(progress, planned, clock);
         return new OrderSender.Observer() {
             @Override
             public void sending(OutgoingOrder order, Instant createdAt) {

@@ -27,10 +27,12 @@ import picocli.CommandLine.Spec;
                         + "every one. Progress goes to stderr, the summary to stdout.",
                 "",
                 "Generated orders take the scenario shares given; the rest are valid. Each record's key is its "
-                        + "order id and its createdAt is the moment it is sent."},
+                        + "order id and its createdAt is the moment it is sent, or with --rate the moment it was "
+                        + "due on the schedule."},
         footer = {
                 "  order-cli send -b localhost:9092 -n 1000 --declines 0.1 --malformed 0.02",
                 "  order-cli send -n 10 --seed 42 --key-space demo   # same ids, same orders",
+                "  order-cli send --rate 200 --duration 30s          # 6000 orders, 200 a second",
                 "  order-cli send --file orders.jsonl",
                 "  jq -c '.orders[]' export.json | order-cli send --file -"},
         sortOptions = false)
@@ -66,7 +68,8 @@ final class SendCommand implements Callable<Integer> {
         progress.say("sending " + orders.describe() + " to " + ordersTopic + " at " + connection.bootstrapServers());
         SendResult result;
         try (OrderSender sender = OrderSender.open(connection, context.clock())) {
-            result = sender.sendAll(orders, orders.size(), ordersTopic, Sending.showingProgress(progress, orders.size()));
+            result = sender.sendAll(orders, orders.size(), ordersTopic,
+                    Sending.showingProgress(progress, orders.size(), context.clock()), input.pacer(context));
         }
         SendReport.lines(result, orders.describe(), ordersTopic).forEach(out::println);
         out.flush();

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Exit codes and messages, as a user sees them; nothing here needs a broker. */
@@ -36,7 +38,9 @@ class OrderCliTest {
         CliRun run = CliRun.execute(NO_ENV, "--help");
 
         assertEquals(0, run.exitCode(), run.toString());
-        assertTrue(run.out().contains("send ") && run.out().contains("run "), run.out());
+        for (String command : List.of("send ", "run ", "follow ", "replay-dlt ")) {
+            assertTrue(run.out().contains(command), command + "in\n" + run.out());
+        }
         for (ExitCode code : ExitCode.values()) {
             assertTrue(run.out().contains(String.format("%3d   %s", code.code(), code.description())), code + " in\n" + run.out());
         }
@@ -82,7 +86,7 @@ class OrderCliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"send", "run"})
+    @ValueSource(strings = {"send", "run", "follow", "replay-dlt"})
     void noBrokerAnywhere_isAUsageError_namingFlagAndVariable(String command) {
         CliRun run = CliRun.execute(NO_ENV, command);
 
@@ -92,7 +96,7 @@ class OrderCliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"send", "run"})
+    @ValueSource(strings = {"send", "run", "follow", "replay-dlt"})
     void unreachableBroker_exits69_withOneLine_withinTheConnectTimeout(String command) {
         long start = System.nanoTime();
         CliRun run = CliRun.execute(NO_ENV, command, "--bootstrap-servers", UNREACHABLE, "--connect-timeout", "2s");
@@ -162,6 +166,21 @@ class OrderCliTest {
 
         assertEquals(64, run.exitCode(), run.toString());
         assertTrue(run.err().contains("--count must be at least 1"), run.err());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "--duration 10s                  | --duration needs --rate",
+            "--rate 10 --duration 1s -n 5    | --duration and --count both say how many orders to send",
+            "--rate 0                        | --rate must be a positive number of orders per second, got 0.0",
+            "--rate 10 --duration 0s         | makes 0 orders"})
+    void paceOptionsThatContradict_areAUsageError(String options, String message) {
+        List<String> args = new ArrayList<>(List.of("send", "-b", UNREACHABLE));
+        args.addAll(List.of(options.strip().split(" +")));
+        CliRun run = CliRun.execute(NO_ENV, args.toArray(String[]::new));
+
+        assertEquals(64, run.exitCode(), run.toString());
+        assertTrue(run.err().contains(message), options + " -> " + run.err());
     }
 
     @Test

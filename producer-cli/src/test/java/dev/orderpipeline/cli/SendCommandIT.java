@@ -114,6 +114,22 @@ class SendCommandIT {
     }
 
     @Test
+    void sendAtRate_forDuration_sendsRateTimesDuration_stampedWithTheirDueTimes() {
+        CliRun run = CliRun.execute(Map.of(), "send", "-b", TestKafka.bootstrapServers(), "--orders-topic", topic,
+                "--rate", "50", "--duration", "200ms", "--seed", "3", "--key-space", "it-rate");
+
+        assertEquals(0, run.exitCode(), run.toString());
+        assertLines(run.out(), "sent      10 of 10 records to " + topic);
+        List<Instant> createdAt = readAll(10).stream()
+                .map(r -> assertInstanceOf(DecodedOrder.Valid.class, CODEC.decodeOrder(r.value())).order().createdAt())
+                .sorted().toList();
+        for (int i = 1; i < createdAt.size(); i++) {
+            assertEquals(Duration.ofMillis(20), Duration.between(createdAt.get(i - 1), createdAt.get(i)),
+                    "gap before order " + i + " in " + createdAt);
+        }
+    }
+
+    @Test
     void missingTopic_exits69_namingTheTopic() {
         CliRun run = CliRun.execute(Map.of(), "send", "-b", TestKafka.bootstrapServers(), "--orders-topic",
                 "no-such-" + topic, "--count", "1");

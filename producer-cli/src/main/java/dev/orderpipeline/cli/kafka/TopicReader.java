@@ -104,6 +104,22 @@ public final class TopicReader implements AutoCloseable {
         return records;
     }
 
+    /**
+     * Everything from the current position up to the end offsets fixed at {@link #open}; records
+     * written since are left out, so the read ends even while others keep writing.
+     */
+    public List<TopicRecord> readToEndOffsets(Duration pollTimeout) throws BrokerUnavailableException {
+        List<TopicRecord> records = new ArrayList<>();
+        while (!reachedEndOffsets()) {
+            for (TopicRecord r : poll(pollTimeout)) {
+                if (r.offset() < endOffsets.get(new TopicPartition(r.topic(), r.partition()))) {
+                    records.add(r);
+                }
+            }
+        }
+        return records;
+    }
+
     /** Every partition has been read up to the end offset it had when {@link #open} returned. */
     public boolean reachedEndOffsets() {
         for (Map.Entry<TopicPartition, Long> end : endOffsets.entrySet()) {

@@ -21,12 +21,12 @@ public record FollowFilter(Set<OrderStatus> statuses, Set<ErrorClass> errorClass
     public boolean accepts(FollowedEvent event) {
         return switch (event) {
             case FollowedEvent.Outcome o -> (statuses.isEmpty() || statuses.contains(o.outcome().status()))
-                    && (errorClasses.isEmpty() || errorClasses.contains(o.outcome().errorClass()))
-                    && (orderIds.isEmpty() || orderIds.contains(o.outcome().orderId()));
+                    && (errorClasses.isEmpty() || (o.outcome().errorClass() != null && errorClasses.contains(o.outcome().errorClass())))
+                    && (orderIds.isEmpty() || (o.outcome().orderId() != null && orderIds.contains(o.outcome().orderId())));
             case FollowedEvent.DeadLetter d -> statuses.isEmpty()
                     && (errorClasses.isEmpty() || d.record().header(DeadLetterHeaders.ERROR_CLASS)
                             .flatMap(ErrorClass::fromCode).filter(errorClasses::contains).isPresent())
-                    && (orderIds.isEmpty() || orderIds.contains(d.record().key()));
+                    && (orderIds.isEmpty() || (d.record().key() != null && orderIds.contains(d.record().key())));
             // Unreadable records are shown only when nothing is filtered: they match no filter.
             case FollowedEvent.Unreadable u -> statuses.isEmpty() && errorClasses.isEmpty() && orderIds.isEmpty();
         };
