@@ -2,6 +2,7 @@ package dev.orderpipeline.cli;
 
 import dev.orderpipeline.cli.kafka.BrokerUnavailableException;
 import dev.orderpipeline.cli.kafka.ClusterCheck;
+import dev.orderpipeline.cli.kafka.EndOffsets;
 import dev.orderpipeline.cli.kafka.KafkaConnection;
 import dev.orderpipeline.cli.kafka.OrderSender;
 import dev.orderpipeline.cli.kafka.ResultConsumer;
@@ -46,7 +47,11 @@ import picocli.CommandLine.Spec;
                 "",
                 "Prints counts by status, error class, dead-letter problem and scenario, end-to-end latency "
                         + "percentiles (createdAt, stamped at send, to the moment the answer is read) with a "
-                        + "histogram, duplicate answers, and the orders still missing at --timeout (exit 75)."},
+                        + "histogram, duplicate answers, and the orders still missing at --timeout (exit 75).",
+                "",
+                "Once every order is answered, it keeps reading until it has read everything already on both "
+                        + "topics at that moment (for at most 5s, and never past --timeout), so that a second "
+                        + "answer already written is reported as a duplicate."},
         footer = {
                 "  order-cli run -n 500 --declines 0.1 --slow-couriers 0.05 --malformed 0.02",
                 "  order-cli run --file orders.jsonl --allow-invalid --timeout 2m"},
@@ -105,7 +110,7 @@ final class RunCommand implements Callable<Integer> {
         SendResult sent;
         Completion completion;
         Duration waited;
-        try (ResultConsumer _ = ResultConsumer.start(connection, resultsTopic, deadLetterTopic, partitions,
+        try (ResultConsumer results = ResultConsumer.start(connection, resultsTopic, deadLetterTopic, partitions,
                 tracker, context.clock())) {
             progress.say("sending " + orders.describe() + " to " + ordersTopic + " at " + connection.bootstrapServers());
             try (OrderSender sender = OrderSender.open(connection, context.clock())) {
@@ -118,8 +123,12 @@ final class RunCommand implements Callable<Integer> {
             progress.say("waiting up to " + Durations.format(timeout) + " for the answers on " + resultsTopic
                     + " and " + deadLetterTopic);
             Instant waitStart = context.clock().instant();
-            completion = awaitAnswers(tracker, progress);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            completion = awaitAnswers(tracker, progress, deadline);
             waited = Duration.between(waitStart, context.clock().instant());
+            if (completion instanceof Completion.AllAnswered) {
+                catchUp(results, progress, deadline);
+            }
         }
 
         RunSummary summary = tracker.summary();
@@ -129,8 +138,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** Waits in slices of the progress interval, so that a long wait shows how far it got. */
-    private Completion awaitAnswers(OutcomeTracker tracker, Progress progress) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+    private Completion awaitAnswers(OutcomeTracker tracker, Progress progress, long deadline) throws InterruptedException {
         while (true) {
             long left = deadline - System.nanoTime();
             Completion completion = tracker.awaitAnswers(Duration.ofNanos(Math.max(0, Math.min(left, Progress.INTERVAL.toNanos()))));
@@ -141,6 +149,19 @@ final class RunCommand implements Callable<Integer> {
                 OutcomeTracker.Counts counts = tracker.counts();
                 return "answers " + counts.answered() + "/" + counts.owed();
             });
+        }
+    }
+
+    /**
+     * Every order has its answer, but more answers may already be on the broker (a second
+     * outcome for some order, in a later fetch): read up to the end offsets as they are now, so
+     * that every answer already written is counted and duplicates are not under-reported.
+     */
+    private static void catchUp(ResultConsumer results, Progress progress, long deadline) throws InterruptedException {
+        Duration grace = EndOffsets.catchUpGrace(Duration.ofNanos(deadline - System.nanoTime()));
+        if (!results.catchUp(grace)) {
+            progress.say("note: could not read up to the end of the results and dead-letter topics within "
+                    + Durations.format(grace) + "; answers still unread (duplicates, say) are not in the report");
         }
     }
 

@@ -13,6 +13,7 @@ import dev.orderpipeline.testkafka.TestKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -28,7 +29,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * valid order with the outcome its simulation asks for, and copies each malformed record to the
  * dead-letter topic with a {@code dlt.problem} header (plus a rejection on the results topic when
  * the record carries an order id, as the real worker does). It can be told to lose or repeat
- * answers for given ids.
+ * answers for given ids; the two copies of a repeated answer are flushed before any other answer
+ * of the same poll is sent.
  *
  * <p>Its consumer and producer live on its own thread; {@link #close} stops it with {@code wakeup()}.
  */
@@ -66,20 +68,41 @@ final class FakeWorker implements AutoCloseable {
                 KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(TestKafka.producerProps())) {
             consumer = c;
             c.subscribe(List.of(ordersTopic));
+            // Other answers wait until every repeated id has had both its copies flushed, so
+            // the repeated answers are never the last ones a run reads.
+            java.util.Set<String> repeatsToSend = new java.util.HashSet<>(repeat);
+            repeatsToSend.removeAll(lose);
+            List<ConsumerRecord<byte[], byte[]>> held = new ArrayList<>();
             while (!closing) {
-                for (ConsumerRecord<byte[], byte[]> record : c.poll(Duration.ofMillis(100))) {
-                    String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+                List<ConsumerRecord<byte[], byte[]>> polled = new ArrayList<>();
+                c.poll(Duration.ofMillis(100)).forEach(polled::add);
+                // Repeated answers go first, both copies flushed before any other answer is sent.
+                for (ConsumerRecord<byte[], byte[]> record : polled) {
+                    String key = key(record);
+                    if (repeat.contains(key) && !lose.contains(key)
+                            && codec.decodeOrder(record.value()) instanceof DecodedOrder.Valid valid) {
+                        byte[] outcome = codec.encode(outcomeFor(valid.order()));
+                        producer.send(new ProducerRecord<>(resultsTopic, record.key(), outcome));
+                        producer.send(new ProducerRecord<>(resultsTopic, record.key(), outcome));
+                        producer.flush();
+                        repeatsToSend.remove(key);
+                    } else {
+                        held.add(record);
+                    }
+                }
+                if (!repeatsToSend.isEmpty()) {
+                    continue;
+                }
+                List<ConsumerRecord<byte[], byte[]>> rest = new ArrayList<>(held);
+                held.clear();
+                for (ConsumerRecord<byte[], byte[]> record : rest) {
+                    String key = key(record);
                     if (lose.contains(key)) {
                         continue;
                     }
                     switch (codec.decodeOrder(record.value())) {
-                        case DecodedOrder.Valid valid -> {
-                            byte[] outcome = codec.encode(outcomeFor(valid.order()));
-                            int times = repeat.contains(key) ? 2 : 1;
-                            for (int i = 0; i < times; i++) {
-                                producer.send(new ProducerRecord<>(resultsTopic, record.key(), outcome));
-                            }
-                        }
+                        case DecodedOrder.Valid valid ->
+                                producer.send(new ProducerRecord<>(resultsTopic, record.key(), codec.encode(outcomeFor(valid.order()))));
                         case DecodedOrder.Invalid invalid -> {
                             ProducerRecord<byte[], byte[]> dead = new ProducerRecord<>(deadLetterTopic, null,
                                     record.key(), record.value(), new RecordHeaders(record.headers().toArray()));
@@ -94,6 +117,10 @@ final class FakeWorker implements AutoCloseable {
                 producer.flush();
             }
         }
+    }
+
+    private static String key(ConsumerRecord<byte[], byte[]> record) {
+        return record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
     }
 
     /** What the simulated steps would make of this order. */

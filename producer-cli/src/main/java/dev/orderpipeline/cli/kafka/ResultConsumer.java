@@ -10,8 +10,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -28,12 +31,15 @@ import org.apache.kafka.common.header.Header;
  * sees all answers and leaves nothing behind on the cluster.
  *
  * <p>{@link #start} returns only once every partition's end offset is fixed, so whatever is sent
- * afterwards cannot be missed. Only the poll thread touches the Kafka consumer;
- * {@link #close} reaches it through {@code wakeup()}, the one call Kafka allows from elsewhere.
+ * afterwards cannot be missed. {@link #catchUp} waits until everything already on the topics
+ * has been handed over. Only the poll thread touches the Kafka consumer; {@link #catchUp} asks it
+ * through a future, and {@link #close} reaches it through {@code wakeup()}, the one call Kafka
+ * allows from elsewhere.
  */
 public final class ResultConsumer implements AutoCloseable {
 
-    private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
+    // Short, because a catch-up request is only picked up between polls.
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
     /** How long close() waits for the poll thread; it is a daemon, so it cannot keep the JVM alive. */
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(10);
 
@@ -50,6 +56,8 @@ public final class ResultConsumer implements AutoCloseable {
     private volatile Consumer<String, byte[]> consumer;
     // Written by close(), read by the poll thread.
     private volatile boolean closing;
+    // Set by catchUp(), taken by the poll thread; completed with true once caught up.
+    private final AtomicReference<CompletableFuture<Boolean>> catchUpRequest = new AtomicReference<>();
 
     private ResultConsumer(KafkaConnection connection, List<TopicPartition> assignment, String resultsTopic,
             ResultListener listener, Clock clock) {
@@ -94,8 +102,33 @@ public final class ResultConsumer implements AutoCloseable {
         return results;
     }
 
+    /**
+     * Waits until the listener has been handed every record that is on the topics now: fetches
+     * the end offsets of every partition (for {@code read_committed}, the last stable offsets)
+     * and waits until the consumer has read up to them. Records written later are not waited for.
+     *
+     * @return true if caught up within {@code grace}; false if not, or if reading has stopped
+     */
+    public boolean catchUp(Duration grace) throws InterruptedException {
+        if (grace.isZero() || grace.isNegative() || closing || !pollThread.isAlive()) {
+            return false;
+        }
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        catchUpRequest.set(done);
+        try {
+            return done.get(grace.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            return false;
+        } finally {
+            catchUpRequest.compareAndSet(done, null);
+        }
+    }
+
     private void pollLoop() {
         OrderCodec codec = new OrderCodec();
+        // The catch-up being worked on, and the end offsets it waits for; poll thread only.
+        CompletableFuture<Boolean> catchingUp = null;
+        Map<TopicPartition, Long> catchUpTo = null;
         try (Consumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.consumer(connection))) {
             consumer = c;
             c.assign(assignment);
@@ -106,6 +139,27 @@ public final class ResultConsumer implements AutoCloseable {
             }
             ready.countDown();
             while (!closing) {
+                if (catchingUp == null) {
+                    CompletableFuture<Boolean> request = catchUpRequest.getAndSet(null);
+                    if (request != null) {
+                        try {
+                            catchUpTo = c.endOffsets(assignment, connection.connectTimeout());
+                            catchingUp = request;
+                        } catch (WakeupException e) {
+                            request.complete(false);
+                            throw e;
+                        } catch (KafkaException e) {
+                            // Not being able to catch up costs only completeness, not the run.
+                            request.completeExceptionally(e);
+                        }
+                    }
+                }
+                // Every record below these positions has been handed to the listener already.
+                if (catchingUp != null && EndOffsets.reached(catchUpTo, c::position)) {
+                    catchingUp.complete(true);
+                    catchingUp = null;
+                    catchUpTo = null;
+                }
                 ConsumerRecords<String, byte[]> records = c.poll(POLL_TIMEOUT);
                 Instant readAt = clock.instant();
                 for (ConsumerRecord<String, byte[]> record : records) {
@@ -126,6 +180,13 @@ public final class ResultConsumer implements AutoCloseable {
             fail(e);
         } finally {
             ready.countDown();
+            if (catchingUp != null) {
+                catchingUp.complete(false);
+            }
+            CompletableFuture<Boolean> request = catchUpRequest.getAndSet(null);
+            if (request != null) {
+                request.complete(false);
+            }
         }
     }
 

@@ -122,12 +122,7 @@ public final class TopicReader implements AutoCloseable {
 
     /** Every partition has been read up to the end offset it had when {@link #open} returned. */
     public boolean reachedEndOffsets() {
-        for (Map.Entry<TopicPartition, Long> end : endOffsets.entrySet()) {
-            if (consumer.position(end.getKey(), connection.connectTimeout()) < end.getValue()) {
-                return false;
-            }
-        }
-        return true;
+        return EndOffsets.reached(endOffsets, partition -> consumer.position(partition, connection.connectTimeout()));
     }
 
     /** Makes the poll in progress, or the next one, return at once. Safe from any thread. */
