@@ -67,7 +67,8 @@ class MainTest {
 
         assertEquals(4, run.exitCode, () -> "stderr: " + run.err);
         assertTrue(run.err.contains("cannot reach Kafka at 127.0.0.1:1"), () -> "got " + run.err);
-        assertTrue(seconds < 15, () -> "took " + seconds + " s");
+        // Bounded, not a hang; generous for a loaded 2-core CI machine.
+        assertTrue(seconds < 25, () -> "took " + seconds + " s");
     }
 
     @Test

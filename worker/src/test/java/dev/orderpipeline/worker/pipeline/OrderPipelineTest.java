@@ -78,14 +78,31 @@ class OrderPipelineTest {
 
     @Test
     void stepsRunAtTheSameTime_notOneAfterAnother() throws Exception {
-        Duration step = Duration.ofMillis(300);
-        long start = System.nanoTime();
-        OrderOutcome outcome = pipeline(SimulationSettings.fixedLatency(step), DEADLINE).process(order("o-par", null), clock.instant());
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        // Each step waits until all three have started: run one after another, they would
+        // never all get there, and the order would time out.
+        CountDownLatch allStarted = new CountDownLatch(3);
+        CourierPool pool = new CourierPool(1);
+        OrderPipeline pipeline = new OrderPipeline(
+                (order, context) -> meet(allStarted, "auth"),
+                (order, context) -> meet(allStarted, "ack"),
+                (order, context) -> {
+                    meet(allStarted, "courier");
+                    return pool.tryTake(Duration.ZERO);
+                },
+                Duration.ofSeconds(10), "worker-test", tracker, clock);
 
-        assertEquals(OrderStatus.SUCCEEDED, outcome.status());
-        // Sequential would take 900 ms; concurrent takes ~300 ms.
-        assertTrue(took.compareTo(Duration.ofMillis(800)) < 0, () -> "three 300 ms steps took " + took.toMillis() + " ms");
+        OrderOutcome outcome = pipeline.process(order("o-par", null), clock.instant());
+
+        assertEquals(OrderStatus.SUCCEEDED, outcome.status(), () -> "outcome " + outcome);
+        assertEquals(0, pool.inUse());
+    }
+
+    private static String meet(CountDownLatch allStarted, String result) throws InterruptedException {
+        allStarted.countDown();
+        if (!allStarted.await(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the other steps never started alongside this one");
+        }
+        return result;
     }
 
     @Test
