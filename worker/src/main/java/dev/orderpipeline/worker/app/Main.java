@@ -136,6 +136,11 @@ public final class Main implements Callable<Integer> {
                     + "Env: CONNECT_TIMEOUT (default: ${DEFAULT-VALUE}).")
     String connectTimeout;
 
+    @Option(names = "--http-port", defaultValue = "${env:HTTP_PORT:-8080}", paramLabel = "PORT",
+            description = "Port of GET /metrics (Prometheus), /health/live and /health/ready; 0 picks a free one "
+                    + "(logged). Env: HTTP_PORT (default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
     @Option(names = "--kafka", paramLabel = "KEY=VALUE",
             description = "Extra Kafka client property for all clients, e.g. --kafka security.protocol=SASL_SSL. Repeatable.")
     Map<String, String> kafkaProperties = new LinkedHashMap<>();
@@ -166,6 +171,9 @@ public final class Main implements Callable<Integer> {
         Worker worker;
         try {
             worker = Worker.start(config, Clock.systemUTC());
+        } catch (ConfigException e) {
+            System.err.println("order-worker: invalid configuration: " + e.getMessage());
+            return EXIT_CONFIG;
         } catch (IllegalStateException e) {
             System.err.println("order-worker: " + e.getMessage());
             return EXIT_UNREACHABLE;
@@ -200,7 +208,7 @@ public final class Main implements Callable<Integer> {
                 duration("--drain-budget (DRAIN_BUDGET)", drainBudget),
                 duration("--commit-interval (COMMIT_INTERVAL)", commitInterval),
                 courierPoolSize, maxOrderBytes, simulation, kafkaProperties,
-                duration("--connect-timeout (CONNECT_TIMEOUT)", connectTimeout));
+                duration("--connect-timeout (CONNECT_TIMEOUT)", connectTimeout), httpPort);
     }
 
     private static Ordering ordering(String value) {

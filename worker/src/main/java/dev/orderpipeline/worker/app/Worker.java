@@ -2,14 +2,20 @@ package dev.orderpipeline.worker.app;
 
 import dev.orderpipeline.contract.OrderCodec;
 import dev.orderpipeline.localkafka.LocalKafkaBroker;
+import dev.orderpipeline.worker.config.ConfigException;
 import dev.orderpipeline.worker.config.WorkerConfig;
 import dev.orderpipeline.worker.kafka.KafkaWorker;
 import dev.orderpipeline.worker.kafka.PollLoop;
-import dev.orderpipeline.worker.kafka.WorkerStats;
+import dev.orderpipeline.worker.observe.HealthCheck;
+import dev.orderpipeline.worker.observe.HttpEndpoints;
+import dev.orderpipeline.worker.observe.Metrics;
+import dev.orderpipeline.worker.observe.PollHealth;
+import dev.orderpipeline.worker.observe.WorkerMetrics;
 import dev.orderpipeline.worker.pipeline.OrderPipeline;
 import dev.orderpipeline.worker.pipeline.StepTracker;
 import dev.orderpipeline.worker.steps.CourierPool;
 import dev.orderpipeline.worker.steps.SimulatedSteps;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.Random;
 import org.slf4j.Logger;
@@ -28,24 +34,31 @@ public final class Worker implements AutoCloseable {
     private final StepTracker tracker;
     private final CourierPool couriers;
     private final String bootstrapServers;
+    private final Metrics metrics;
+    private final HttpEndpoints http;
 
     private Worker(LocalKafkaBroker broker, KafkaWorker kafka, StepTracker tracker, CourierPool couriers,
-                   String bootstrapServers) {
+                   String bootstrapServers, Metrics metrics, HttpEndpoints http) {
         this.broker = broker;
         this.kafka = kafka;
         this.tracker = tracker;
         this.couriers = couriers;
         this.bootstrapServers = bootstrapServers;
+        this.metrics = metrics;
+        this.http = http;
     }
 
     /**
      * Starts the worker: the local broker if asked for, a connection check, topics if asked
-     * for, then the poll thread.
+     * for, the HTTP endpoints, then the poll thread.
      *
      * @throws IllegalStateException if the cluster cannot be reached
+     * @throws ConfigException       if the HTTP port cannot be listened on
      */
     public static Worker start(WorkerConfig config, Clock clock) throws InterruptedException {
         LocalKafkaBroker broker = null;
+        Metrics metrics = null;
+        HttpEndpoints http = null;
         String bootstrap = config.bootstrapServers();
         if (config.embeddedBroker()) {
             broker = LocalKafkaBroker.start(config.embeddedBrokerPort());
@@ -62,26 +75,47 @@ public final class Worker implements AutoCloseable {
             if (config.createTopics() || config.embeddedBroker()) {
                 KafkaWorker.createTopics(settings, config.topicPartitions());
             }
+            metrics = Metrics.create();
+            WorkerMetrics workerMetrics = new WorkerMetrics(metrics.registry());
+            PollHealth health = new PollHealth(clock.instant());
+            http = listen(config.httpPort(), metrics, new HealthCheck(health, HealthCheck.staleAfter(config.commitInterval()), clock));
+            log.info("metrics and health at http://0.0.0.0:{}/metrics, /health/live, /health/ready", http.port());
             StepTracker tracker = new StepTracker();
             CourierPool couriers = new CourierPool(config.courierPoolSize());
+            workerMetrics.bindCourierPool(couriers::inUse, couriers.size());
             Random random = new Random();
             OrderPipeline pipeline = new OrderPipeline(
                     SimulatedSteps.payment(config.simulation(), random),
                     SimulatedSteps.vendor(config.simulation(), random),
                     SimulatedSteps.courier(config.simulation(), random, couriers),
                     config.orderDeadline(), config.workerId(), tracker, clock);
-            KafkaWorker kafka = KafkaWorker.start(settings, pipeline, new OrderCodec(config.maxOrderBytes()), clock);
+            KafkaWorker kafka = KafkaWorker.start(settings, pipeline, new OrderCodec(config.maxOrderBytes()), clock,
+                    workerMetrics, health);
             log.info("worker {} consuming {} in group {}; outcomes to {}, dead letters to {}; deadline {} ms, "
                             + "max in flight {}, ordering {}, couriers {}", config.workerId(), config.ordersTopic(), config.groupId(),
                     config.resultsTopic(), config.deadLetterTopic(), config.orderDeadline().toMillis(),
                     config.maxInFlight(), config.ordering().name().toLowerCase(java.util.Locale.ROOT),
                     config.courierPoolSize());
-            return new Worker(broker, kafka, tracker, couriers, bootstrap);
+            return new Worker(broker, kafka, tracker, couriers, bootstrap, metrics, http);
         } catch (InterruptedException | RuntimeException e) {
+            if (http != null) {
+                http.close();
+            }
+            if (metrics != null) {
+                metrics.close();
+            }
             if (broker != null) {
                 broker.close();
             }
             throw e;
+        }
+    }
+
+    private static HttpEndpoints listen(int port, Metrics metrics, HealthCheck health) {
+        try {
+            return HttpEndpoints.start(port, metrics, health);
+        } catch (IOException e) {
+            throw new ConfigException("--http-port (HTTP_PORT)", "cannot listen on port " + port + ": " + e.getMessage());
         }
     }
 
@@ -108,8 +142,14 @@ public final class Worker implements AutoCloseable {
         return couriers;
     }
 
-    public WorkerStats stats() {
-        return kafka.stats();
+    /** What the worker counted; its totals are logged at stop. */
+    public WorkerMetrics stats() {
+        return kafka.metrics();
+    }
+
+    /** The port of /metrics and /health/*: the one picked when configured as 0. */
+    public int httpPort() {
+        return http.port();
     }
 
     public int inFlight() {
@@ -119,11 +159,17 @@ public final class Worker implements AutoCloseable {
     /** Stops (if not yet stopped), closes the clients and the local broker, and logs the totals. */
     @Override
     public void close() throws InterruptedException {
-        kafka.close();
-        log.info("worker stopped: {} step_threads_running={} couriers_in_use={}", kafka.stats(), tracker.running(),
-                couriers.inUse());
-        if (broker != null) {
-            broker.close();
+        try {
+            kafka.close();
+            log.info("worker stopped: {} step_threads_running={} couriers_in_use={}", kafka.metrics(), tracker.running(),
+                    couriers.inUse());
+        } finally {
+            // Until here the endpoints answered: live turned 503 when the poll loop ended.
+            http.close();
+            metrics.close();
+            if (broker != null) {
+                broker.close();
+            }
         }
     }
 }

@@ -30,6 +30,7 @@ import java.util.Objects;
  * @param simulation        latency and failure behaviour of the built-in simulated steps
  * @param kafkaOverrides    extra Kafka client properties, applied last (e.g. security settings)
  * @param connectTimeout    how long start-up waits for the cluster to answer
+ * @param httpPort          port of /metrics and /health/*; 0 picks a free one
  */
 public record WorkerConfig(
         String bootstrapServers,
@@ -51,7 +52,19 @@ public record WorkerConfig(
         int maxOrderBytes,
         SimulationSettings simulation,
         Map<String, String> kafkaOverrides,
-        Duration connectTimeout) {
+        Duration connectTimeout,
+        int httpPort) {
+
+    /** Without {@code httpPort}: the endpoints listen on a free port, as tests and embedders want. */
+    public WorkerConfig(String bootstrapServers, boolean embeddedBroker, int embeddedBrokerPort, String ordersTopic,
+                        String resultsTopic, String deadLetterTopic, String groupId, String workerId, boolean createTopics,
+                        int topicPartitions, Duration orderDeadline, int maxInFlight, Ordering ordering,
+                        Duration drainBudget, Duration commitInterval, int courierPoolSize, int maxOrderBytes,
+                        SimulationSettings simulation, Map<String, String> kafkaOverrides, Duration connectTimeout) {
+        this(bootstrapServers, embeddedBroker, embeddedBrokerPort, ordersTopic, resultsTopic, deadLetterTopic, groupId,
+                workerId, createTopics, topicPartitions, orderDeadline, maxInFlight, ordering, drainBudget, commitInterval,
+                courierPoolSize, maxOrderBytes, simulation, kafkaOverrides, connectTimeout, /* httpPort= */ 0);
+    }
 
     public WorkerConfig {
         if (!embeddedBroker && (bootstrapServers == null || bootstrapServers.isBlank())) {
@@ -82,6 +95,9 @@ public record WorkerConfig(
         requireAtLeast("--max-order-bytes (MAX_ORDER_BYTES)", maxOrderBytes, 1024);
         Objects.requireNonNull(simulation, "simulation");
         requirePositive("--connect-timeout (CONNECT_TIMEOUT)", connectTimeout);
+        if (httpPort < 0 || httpPort > 65_535) {
+            throw new ConfigException("--http-port (HTTP_PORT)", "must be 0..65535, got " + httpPort);
+        }
         kafkaOverrides = Map.copyOf(kafkaOverrides == null ? Map.of() : kafkaOverrides);
         for (String key : kafkaOverrides.keySet()) {
             if (MANAGED_KAFKA_KEYS.containsKey(key)) {

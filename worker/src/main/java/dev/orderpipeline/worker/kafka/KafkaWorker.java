@@ -1,7 +1,10 @@
 package dev.orderpipeline.worker.kafka;
 
 import dev.orderpipeline.contract.OrderCodec;
+import dev.orderpipeline.worker.observe.PollHealth;
+import dev.orderpipeline.worker.observe.WorkerMetrics;
 import dev.orderpipeline.worker.pipeline.OrderPipeline;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,9 +55,14 @@ public final class KafkaWorker implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final PollLoop loop;
     private final Thread pollThread;
-    private final WorkerStats stats = new WorkerStats();
+    private final WorkerMetrics metrics;
+    // The clients' own metrics (records-lag-max, request rates, ...). Each binder reads its
+    // client's metrics() from its own thread, which unlike the rest of the consumer is thread-safe.
+    private final KafkaClientMetrics producerMetrics;
+    private final KafkaClientMetrics consumerMetrics;
 
-    private KafkaWorker(Settings settings, OrderPipeline pipeline, OrderCodec codec, Clock clock) {
+    private KafkaWorker(Settings settings, OrderPipeline pipeline, OrderCodec codec, Clock clock, WorkerMetrics metrics,
+                        PollHealth health) {
         this.producer = new KafkaProducer<>(producerProperties(settings));
         KafkaConsumer<byte[], byte[]> consumer;
         try {
@@ -63,22 +71,34 @@ public final class KafkaWorker implements AutoCloseable {
             producer.close(Duration.ZERO);
             throw e;
         }
+        this.metrics = metrics;
+        this.producerMetrics = new KafkaClientMetrics(producer);
+        producerMetrics.bindTo(metrics.registry());
+        this.consumerMetrics = new KafkaClientMetrics(consumer);
+        consumerMetrics.bindTo(metrics.registry());
         OutcomePublisher publisher = new OutcomePublisher(producer, codec, settings.resultsTopic(),
                 settings.deadLetterTopic(), settings.workerId(), clock);
-        OrderHandler handler = new OrderHandler(codec, pipeline, publisher, stats, clock);
+        OrderHandler handler = new OrderHandler(codec, pipeline, publisher, metrics, clock);
         PollLoop.Settings loopSettings = new PollLoop.Settings(settings.ordersTopic(), settings.maxInFlight(), settings.ordering(),
                 Duration.ofMillis(100), settings.commitInterval(), settings.drainBudget(),
                 // A revoked partition's orders finish within their deadline; the rest is publishing.
                 settings.orderDeadline().plusSeconds(10));
         this.loop = new PollLoop(consumer, handler,
                 Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("order-", 1).factory()),
-                loopSettings, clock);
+                loopSettings, clock, metrics, health);
+        metrics.bindLoad(loop::inFlight, loop::waiting, settings.maxInFlight());
         this.pollThread = Thread.ofPlatform().name("order-poll").unstarted(loop);
     }
 
-    /** Creates the clients and starts the poll thread. */
-    public static KafkaWorker start(Settings settings, OrderPipeline pipeline, OrderCodec codec, Clock clock) {
-        KafkaWorker worker = new KafkaWorker(settings, pipeline, codec, clock);
+    /**
+     * Creates the clients and starts the poll thread.
+     *
+     * @param metrics where outcomes, load and the clients' metrics are counted
+     * @param health  where the poll thread tells the health endpoints how it is doing
+     */
+    public static KafkaWorker start(Settings settings, OrderPipeline pipeline, OrderCodec codec, Clock clock,
+                                    WorkerMetrics metrics, PollHealth health) {
+        KafkaWorker worker = new KafkaWorker(settings, pipeline, codec, clock, metrics, health);
         worker.pollThread.start();
         return worker;
     }
@@ -168,8 +188,8 @@ public final class KafkaWorker implements AutoCloseable {
         return loop.inFlight();
     }
 
-    public WorkerStats stats() {
-        return stats;
+    public WorkerMetrics metrics() {
+        return metrics;
     }
 
     /** Stops the loop if still running, waits for it, then flushes and closes the producer. */
@@ -177,7 +197,9 @@ public final class KafkaWorker implements AutoCloseable {
     public void close() throws InterruptedException {
         loop.requestStop();
         loop.awaitExit();
+        consumerMetrics.close();
         producer.close(Duration.ofSeconds(30));
+        producerMetrics.close();
     }
 
     private static Map<String, Object> common(Settings settings) {

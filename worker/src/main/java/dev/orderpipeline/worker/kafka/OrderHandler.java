@@ -5,6 +5,7 @@ import dev.orderpipeline.contract.OrderCodec;
 import dev.orderpipeline.contract.OrderOutcome;
 import dev.orderpipeline.contract.OrderPlaced;
 import dev.orderpipeline.contract.OrderStatus;
+import dev.orderpipeline.worker.observe.WorkerMetrics;
 import dev.orderpipeline.worker.pipeline.OrderPipeline;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -29,14 +30,15 @@ final class OrderHandler {
     private final OrderCodec codec;
     private final OrderPipeline pipeline;
     private final OutcomePublisher publisher;
-    private final WorkerStats stats;
+    private final WorkerMetrics metrics;
     private final Clock clock;
 
-    OrderHandler(OrderCodec codec, OrderPipeline pipeline, OutcomePublisher publisher, WorkerStats stats, Clock clock) {
+    OrderHandler(OrderCodec codec, OrderPipeline pipeline, OutcomePublisher publisher, WorkerMetrics metrics,
+                 Clock clock) {
         this.codec = codec;
         this.pipeline = pipeline;
         this.publisher = publisher;
-        this.stats = stats;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -84,7 +86,7 @@ final class OrderHandler {
         } finally {
             gate.endPublish();
         }
-        stats.outcome(outcome);
+        metrics.outcome(outcome);
         if (outcome.status() != OrderStatus.SUCCEEDED) {
             log.info("order_id={} status={} error_class={} reason=\"{}\"", outcome.orderId(),
                     outcome.status().name().toLowerCase(java.util.Locale.ROOT), outcome.errorClass().code(),
@@ -109,7 +111,7 @@ final class OrderHandler {
     private void rejectNow(ConsumerRecord<byte[], byte[]> record, DecodedOrder.Invalid invalid, Instant receivedAt)
             throws InterruptedException, OutcomePublisher.PublishException {
         publisher.deadLetter(record, invalid);
-        stats.deadLetter(invalid.problem());
+        metrics.deadLetter(invalid.problem());
         log.warn("dead_letter topic={} partition={} offset={} order_id={} problem={} reason=\"{}\"",
                 record.topic(), record.partition(), record.offset(), invalid.orderId().orElse("-"),
                 invalid.problem(), invalid.reason());
@@ -117,7 +119,7 @@ final class OrderHandler {
             // Whoever placed the order waits for an outcome by id: answer it, even if "no".
             OrderOutcome rejected = pipeline.rejected(invalid.orderId().get(), invalid.reason(), null, receivedAt);
             publisher.publish(rejected);
-            stats.outcome(rejected);
+            metrics.outcome(rejected);
         }
     }
 

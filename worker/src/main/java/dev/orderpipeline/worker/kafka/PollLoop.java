@@ -1,5 +1,8 @@
 package dev.orderpipeline.worker.kafka;
 
+import dev.orderpipeline.worker.observe.CommitLag;
+import dev.orderpipeline.worker.observe.PollHealth;
+import dev.orderpipeline.worker.observe.WorkerMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +24,8 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,6 +92,8 @@ public final class PollLoop implements Runnable {
     private final ExecutorService orderThreads;
     private final Settings settings;
     private final Clock clock;
+    private final WorkerMetrics metrics;
+    private final PollHealth health;
 
     // Poll thread only.
     private final OffsetTracker offsets = new OffsetTracker();
@@ -96,6 +103,9 @@ public final class PollLoop implements Runnable {
     /** Records started and not reported back, per partition. */
     private final Map<TopicPartition, Integer> running = new HashMap<>();
     private long skippedAsFinishedEarlier;
+    private final Map<TopicPartition, CommitLag> lags = new HashMap<>();
+    /** The consumer's open connections to brokers, looked up once; {@code null} if it has none. */
+    private Metric connectionCount;
     private Instant lastCommit;
     private boolean draining;
 
@@ -104,18 +114,23 @@ public final class PollLoop implements Runnable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
 
+    // Written by the poll thread, read by metric scrapes.
+    private volatile int waitingCount;
+
     // Any thread.
     private volatile boolean stopRequested;
     private volatile Exit exit;
     private final CountDownLatch ended = new CountDownLatch(1);
 
     PollLoop(Consumer<byte[], byte[]> consumer, OrderHandler handler, ExecutorService orderThreads,
-             Settings settings, Clock clock) {
+             Settings settings, Clock clock, WorkerMetrics metrics, PollHealth health) {
         this.consumer = consumer;
         this.handler = handler;
         this.orderThreads = orderThreads;
         this.settings = settings;
         this.clock = clock;
+        this.metrics = metrics;
+        this.health = health;
         this.waiting = new DispatchQueue(settings.ordering());
     }
 
@@ -135,9 +150,14 @@ public final class PollLoop implements Runnable {
         return ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS) ? exit : null;
     }
 
-    /** Records taken and not finished yet. */
+    /** Records running now. Any thread. */
     public int inFlight() {
         return inFlight.get();
+    }
+
+    /** Records fetched and waiting to start, as of the last poll. Any thread. */
+    public int waiting() {
+        return waitingCount;
     }
 
     @Override
@@ -161,7 +181,10 @@ public final class PollLoop implements Runnable {
                 result = Exit.FAILED;
                 orderThreads.shutdownNow();
             }
+            lags.values().forEach(CommitLag::close);
+            lags.clear();
             closeConsumer();
+            health.ended();
             exit = result;
             ended.countDown();
         }
@@ -187,6 +210,7 @@ public final class PollLoop implements Runnable {
         } else {
             records = consumer.poll(settings.pollTimeout());
         }
+        polled();
         for (ConsumerRecord<byte[], byte[]> record : records) {
             take(record);
         }
@@ -221,15 +245,39 @@ public final class PollLoop implements Runnable {
             consumer.resume(pausedByUs);
             pausedByUs.clear();
         }
+        waitingCount = waiting.waiting();
+    }
+
+    /** Tells the health endpoints that the loop is alive, and what it holds. */
+    private void polled() {
+        health.polled(clock.instant(), consumer.assignment().size(), connections());
+        health.load(inFlight.get(), waitingCount);
+    }
+
+    /** The consumer's open broker connections, -1 if its metrics do not say. */
+    private int connections() {
+        if (connectionCount == null) {
+            for (Map.Entry<MetricName, ? extends Metric> metric : consumer.metrics().entrySet()) {
+                if (metric.getKey().name().equals("connection-count") && metric.getKey().group().equals("consumer-metrics")) {
+                    connectionCount = metric.getValue();
+                }
+            }
+        }
+        return connectionCount != null && connectionCount.metricValue() instanceof Number n ? n.intValue() : -1;
     }
 
     /** A fetched record: skipped if an earlier owner finished it, else queued behind its key. */
     private void take(ConsumerRecord<byte[], byte[]> record) {
         TopicPartition partition = partitionOf(record);
         offsets.taken(partition, record.offset());
+        CommitLag lag = lags.get(partition);
+        if (lag != null) {
+            lag.fetched(record.offset());
+        }
         if (offsets.finishedEarlier(partition, record.offset())) {
             offsets.finished(partition, record.offset());
             skippedAsFinishedEarlier++;
+            metrics.skippedAsFinishedEarlier();
             return;
         }
         waiting.add(record);
@@ -289,6 +337,7 @@ public final class PollLoop implements Runnable {
         consumer.commitAsync(commit, (committed, error) -> {
             if (error == null) {
                 offsets.committed(committed);
+                lagsCommitted(committed);
             } else {
                 // The next interval commits the same or higher offsets; nothing is lost.
                 log.warn("offset commit failed, will retry: {}", error.toString());
@@ -300,13 +349,34 @@ public final class PollLoop implements Runnable {
         if (!commit.isEmpty()) {
             consumer.commitSync(commit);
             offsets.committed(commit);
+            lagsCommitted(commit);
+        }
+    }
+
+    private void lagsCommitted(Map<TopicPartition, OffsetAndMetadata> committed) {
+        committed.forEach((partition, offset) -> {
+            CommitLag lag = lags.get(partition);
+            if (lag != null) {
+                lag.committed(offset.offset());
+            }
+        });
+    }
+
+    private void forgetLags(Collection<TopicPartition> partitions) {
+        for (TopicPartition partition : partitions) {
+            CommitLag lag = lags.remove(partition);
+            if (lag != null) {
+                lag.close();
+            }
         }
     }
 
     /** Stop fetching, let in-flight orders finish within the budget, commit. */
     private Exit drain() throws InterruptedException {
         draining = true;
+        health.stopping();
         waiting.clear(); // never started: not tracked, so not committed; the next owner takes them
+        waitingCount = 0;
         consumer.pause(consumer.assignment());
         Instant deadline = clock.instant().plus(settings.drainBudget());
         log.info("stopping: fetching paused, waiting up to {} ms for {} in-flight orders",
@@ -314,6 +384,7 @@ public final class PollLoop implements Runnable {
         while (inFlight.get() > 0 && fatal.get() == null && clock.instant().isBefore(deadline)) {
             // Polling paused partitions returns nothing but keeps the group membership alive.
             consumer.poll(Duration.ofMillis(50));
+            polled();
             collectFinished();
         }
         Exit result = Exit.CLEAN;
@@ -366,6 +437,8 @@ public final class PollLoop implements Runnable {
                 while (running(revoked) > 0 && fatal.get() == null && clock.instant().isBefore(deadline)) {
                     Thread.sleep(5);
                     collectFinished();
+                    // Waiting here, inside poll(), is bounded by the revoke budget: the loop is not stuck.
+                    polled();
                 }
                 if (running(revoked) > 0) {
                     log.warn("{} orders of revoked partitions {} still running after {} ms: cancelled; their new owner "
@@ -384,8 +457,10 @@ public final class PollLoop implements Runnable {
                 log.warn("commit on revocation failed; the new owner may process some orders again: {}", e.toString());
             }
             offsets.forget(revoked);
+            forgetLags(revoked);
             pausedByUs.removeAll(revoked);
             revoked.forEach(running::remove);
+            waitingCount = waiting.waiting();
             log.info("partitions revoked: {}", revoked);
         }
 
@@ -401,6 +476,8 @@ public final class PollLoop implements Runnable {
             }
             lost.forEach(running::remove);
             offsets.forget(lost);
+            forgetLags(lost);
+            waitingCount = waiting.waiting();
             pausedByUs.removeAll(lost);
             log.warn("partitions lost: {}", lost);
         }
@@ -413,8 +490,12 @@ public final class PollLoop implements Runnable {
             // What the previous owner committed, with the offsets it finished above the commit.
             Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(assigned));
             for (TopicPartition partition : assigned) {
-                offsets.assigned(partition, committed.get(partition));
+                OffsetAndMetadata commit = committed.get(partition);
+                offsets.assigned(partition, commit);
                 leases.put(partition, new PartitionLease());
+                forgetLags(List.of(partition));
+                lags.put(partition, metrics.commitLag(partition.topic(), partition.partition(),
+                        commit == null ? -1 : commit.offset()));
             }
             log.info("partitions assigned: {}", assigned);
             if (draining || !pausedByUs.isEmpty()) {

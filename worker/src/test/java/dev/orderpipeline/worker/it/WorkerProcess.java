@@ -26,6 +26,8 @@ final class WorkerProcess implements AutoCloseable {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "--enable-preview", "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"), "dev.orderpipeline.worker.app.Main"));
+        // A free port for /metrics and /health, not the default 8080 that something else may hold.
+        command.addAll(List.of("--http-port", "0"));
         command.addAll(List.of(args));
         Path dir = Files.createDirectories(Path.of("target", "worker-processes"));
         Path log = dir.resolve(name + "-" + System.nanoTime() + ".log");

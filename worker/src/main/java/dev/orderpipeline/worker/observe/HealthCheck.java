@@ -1,0 +1,91 @@
+package dev.orderpipeline.worker.observe;
+
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Liveness and readiness, decided from what the poll thread published in {@link PollHealth}.
+ *
+ * <ul>
+ *   <li><b>live</b>: the poll thread is not stuck. It completes a poll at least every 100 ms
+ *       and a commit every commit interval, so no poll for {@code staleAfter} means it hangs
+ *       (a restart helps). Starting and draining workers are live; a loop that ended is not.
+ *   <li><b>ready</b>: live, running (not starting or stopping), connected to at least one
+ *       broker and holding at least one partition, so it is taking orders.
+ * </ul>
+ * Thread-safe.
+ */
+public final class HealthCheck {
+
+    /** The poll-free time after which the loop counts as stuck, when the commit interval is short. */
+    static final Duration MIN_STALE_AFTER = Duration.ofSeconds(10);
+
+    /** An HTTP status and a small JSON body saying why. */
+    record Answer(int status, String json) {
+    }
+
+    private final PollHealth poll;
+    private final Duration staleAfter;
+    private final Clock clock;
+
+    /** @param staleAfter no poll for this long means the poll thread is stuck; see {@link #staleAfter(Duration)} */
+    public HealthCheck(PollHealth poll, Duration staleAfter, Clock clock) {
+        this.poll = poll;
+        this.staleAfter = staleAfter;
+        this.clock = clock;
+    }
+
+    /**
+     * Three commit intervals, and at least {@link #MIN_STALE_AFTER}: a GC pause, a slow
+     * rebalance call or a broker fail-over may hold one poll for a few seconds without anything
+     * being wrong that a restart would fix.
+     */
+    public static Duration staleAfter(Duration commitInterval) {
+        Duration three = commitInterval.multipliedBy(3);
+        return three.compareTo(MIN_STALE_AFTER) > 0 ? three : MIN_STALE_AFTER;
+    }
+
+    Answer live() {
+        PollHealth.Phase phase = poll.phase();
+        long sinceMs = Duration.between(poll.lastPoll(), clock.instant()).toMillis();
+        if (phase == PollHealth.Phase.ENDED) {
+            return down("poll loop ended", phase, sinceMs);
+        }
+        if (phase != PollHealth.Phase.STARTING && sinceMs > staleAfter.toMillis()) {
+            return down("no poll for " + sinceMs + " ms (limit " + staleAfter.toMillis() + " ms)", phase, sinceMs);
+        }
+        return new Answer(200, "{\"status\":\"UP\",\"phase\":\"" + phase(phase) + "\",\"lastPollMsAgo\":" + sinceMs + "}");
+    }
+
+    Answer ready() {
+        Answer live = live();
+        PollHealth.Phase phase = poll.phase();
+        String reason;
+        if (live.status() != 200) {
+            reason = "not live";
+        } else if (phase != PollHealth.Phase.RUNNING) {
+            reason = phase == PollHealth.Phase.STARTING ? "starting" : "stopping";
+        } else if (poll.connections() == 0) {
+            reason = "no connection to Kafka";
+        } else if (poll.partitions() == 0) {
+            reason = "no partitions assigned";
+        } else {
+            reason = null;
+        }
+        String load = "\"partitions\":" + poll.partitions() + ",\"inFlight\":" + poll.inFlight()
+                + ",\"waiting\":" + poll.waiting();
+        if (reason == null) {
+            return new Answer(200, "{\"status\":\"UP\"," + load + "}");
+        }
+        return new Answer(503, "{\"status\":\"DOWN\",\"reason\":\"" + reason + "\"," + load + "}");
+    }
+
+    private static Answer down(String reason, PollHealth.Phase phase, long sinceMs) {
+        return new Answer(503, "{\"status\":\"DOWN\",\"reason\":\"" + reason + "\",\"phase\":\"" + phase(phase)
+                + "\",\"lastPollMsAgo\":" + sinceMs + "}");
+    }
+
+    private static String phase(PollHealth.Phase phase) {
+        return phase.name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,175 @@
+package dev.orderpipeline.worker.observe;
+
+import dev.orderpipeline.contract.DecodedOrder;
+import dev.orderpipeline.contract.ErrorClass;
+import dev.orderpipeline.contract.OrderOutcome;
+import dev.orderpipeline.contract.OrderStatus;
+import dev.orderpipeline.contract.StepResult;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+
+/**
+ * The worker's own meters, named in one place: what happened to orders and records, and how
+ * loaded the worker is. Also the totals logged when the worker stops. Thread-safe: order threads
+ * count outcomes, the poll thread counts skips and keeps commit lags.
+ *
+ * <p>Every outcome and dead-letter series is registered at zero up front, so a rate over the
+ * first failure of a kind is not lost to a series that appears only when it happens.
+ */
+public final class WorkerMetrics {
+
+    private static final String PROCESSED = "orders.processed";
+    private static final String DEAD_LETTERS = "dead.letters";
+    private static final String NO_ERROR = "none";
+
+    private final MeterRegistry registry;
+    private final Counter skippedAsFinishedEarlier;
+
+    public WorkerMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        processed(OrderStatus.SUCCEEDED, null);
+        for (ErrorClass errorClass : ErrorClass.values()) {
+            processed(errorClass == ErrorClass.INVALID_ORDER ? OrderStatus.REJECTED : OrderStatus.FAILED, errorClass);
+        }
+        for (DecodedOrder.Problem problem : DecodedOrder.Problem.values()) {
+            deadLetters(problem);
+        }
+        this.skippedAsFinishedEarlier = Counter.builder("records.skipped")
+                .description("Records not processed because an earlier owner of the partition finished them "
+                        + "(per the commit metadata)")
+                .tag("reason", "finished_earlier")
+                .register(registry);
+    }
+
+    /** The registry, for binders that register their own meters (the Kafka clients'). */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** An outcome was published: counts it and records its duration and its steps' durations. */
+    public void outcome(OrderOutcome outcome) {
+        processed(outcome.status(), outcome.errorClass()).increment();
+        if (outcome.receivedAt() != null && outcome.completedAt() != null) {
+            Timer.builder("order.duration")
+                    .description("From taking the order off the topic to its decision, per outcome status")
+                    .tag("status", label(outcome.status()))
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofSeconds(60))
+                    .register(registry)
+                    .record(Duration.between(outcome.receivedAt(), outcome.completedAt()));
+        }
+        for (StepResult step : outcome.steps()) {
+            Timer.builder("order.step.duration")
+                    .description("Duration of one step of an order, by step and how the step ended")
+                    .tag("step", step.step().label())
+                    .tag("status", label(step.status()))
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofSeconds(60))
+                    .register(registry)
+                    .record(step.durationMicros(), TimeUnit.MICROSECONDS);
+        }
+    }
+
+    /** A record went to the dead-letter topic. */
+    public void deadLetter(DecodedOrder.Problem problem) {
+        deadLetters(problem).increment();
+    }
+
+    /** A fetched record was skipped: an earlier owner of its partition had finished it. */
+    public void skippedAsFinishedEarlier() {
+        skippedAsFinishedEarlier.increment();
+    }
+
+    /**
+     * Load gauges: {@code orders_in_flight} (running), {@code orders_waiting} (fetched, held
+     * back by the ordering or the limit) and {@code orders_max_in_flight} (the limit at which
+     * fetching pauses). The suppliers are read on scrape threads: they must be thread-safe.
+     */
+    public void bindLoad(IntSupplier running, IntSupplier waiting, int maxInFlight) {
+        Gauge.builder("orders.in.flight", running::getAsInt)
+                .description("Orders running now").register(registry);
+        Gauge.builder("orders.waiting", waiting::getAsInt)
+                .description("Orders fetched and waiting to start (same key running, or the in-flight limit)")
+                .register(registry);
+        Gauge.builder("orders.max.in.flight", () -> maxInFlight)
+                .description("Orders running or waiting at which fetching pauses (--max-in-flight)").register(registry);
+    }
+
+    /** Courier pool gauges; {@code inUse} is read on scrape threads. */
+    public void bindCourierPool(IntSupplier inUse, int size) {
+        Gauge.builder("courier.pool.in.use", inUse::getAsInt)
+                .description("Couriers taken by running orders").register(registry);
+        Gauge.builder("courier.pool.size", () -> size)
+                .description("Couriers in the pool (--courier-pool-size)").register(registry);
+    }
+
+    /**
+     * The commit lag gauge of a partition this worker was just given; {@code committed} is the
+     * group's committed offset, or -1 if it has none. Poll thread only.
+     */
+    public CommitLag commitLag(String topic, int partition, long committed) {
+        return new CommitLag(registry, topic, partition, committed);
+    }
+
+    /** Outcomes published, by {@code status[/error_class]}; kinds that never happened left out. */
+    public Map<String, Long> outcomes() {
+        Map<String, Long> totals = new TreeMap<>();
+        for (Counter counter : registry.find(PROCESSED).counters()) {
+            String errorClass = counter.getId().getTag("error_class");
+            String key = counter.getId().getTag("status") + (NO_ERROR.equals(errorClass) ? "" : "/" + errorClass);
+            add(totals, key, counter);
+        }
+        return totals;
+    }
+
+    /** Records dead-lettered, by problem; problems that never happened left out. */
+    public Map<String, Long> deadLetters() {
+        Map<String, Long> totals = new TreeMap<>();
+        for (Counter counter : registry.find(DEAD_LETTERS).counters()) {
+            add(totals, counter.getId().getTag("problem"), counter);
+        }
+        return totals;
+    }
+
+    private static void add(Map<String, Long> totals, String key, Counter counter) {
+        long count = (long) counter.count();
+        if (count > 0) {
+            totals.merge(key, count, Long::sum);
+        }
+    }
+
+    private Counter processed(OrderStatus status, ErrorClass errorClass) {
+        return Counter.builder(PROCESSED)
+                .description("Orders with a published outcome, by status and error class (none when succeeded)")
+                .tag("status", label(status))
+                .tag("error_class", errorClass == null ? NO_ERROR : errorClass.code())
+                .register(registry);
+    }
+
+    private Counter deadLetters(DecodedOrder.Problem problem) {
+        return Counter.builder(DEAD_LETTERS)
+                .description("Records sent to the dead-letter topic, by what was wrong with them")
+                .tag("problem", problem.name())
+                .register(registry);
+    }
+
+    private static String label(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The totals, for the log line written when the worker stops. */
+    @Override
+    public String toString() {
+        return "outcomes=" + outcomes() + " dead_letters=" + deadLetters();
+    }
+}
