@@ -17,6 +17,8 @@ FROM eclipse-temurin:25-jre AS worker
 RUN useradd --system --uid 10001 worker
 USER worker
 COPY --from=build /src/worker/target/order-worker.jar /app/order-worker.jar
+# /metrics (Prometheus), /health/live and /health/ready
+EXPOSE 8080
 # exec form: the JVM is PID 1 and receives SIGTERM from `docker stop` directly.
 ENTRYPOINT ["java", "--enable-preview", "-XX:MaxRAMPercentage=75", "-jar", "/app/order-worker.jar"]
 
