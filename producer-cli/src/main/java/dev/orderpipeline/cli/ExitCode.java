@@ -13,6 +13,11 @@ import picocli.CommandLine;
 enum ExitCode {
     /** Every record was acknowledged; for {@code run}, every order was also answered. */
     OK(0, "success"),
+    /**
+     * verify: the topics show lost orders (or, with --exactly-once, duplicates). 1, as for diff
+     * and cmp: the check ran and the answer is no; every other non-zero code means it could not run.
+     */
+    CHECK_FAILED(1, "verify: orders lost, or duplicated with --exactly-once"),
     /** Unknown option, bad value, no broker address, unreadable --client-config. Fix the command line. */
     USAGE(64, "usage error: bad option or value, no broker address"),
     /** A line of --file is not an order. Fix the file, or send it as it is with --allow-invalid. */

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
         header = "Feed the orders topic and read what the order pipeline answers.",
         description = {"", "Run 'order-cli COMMAND --help' for a command's options."},
         subcommands = {SendCommand.class, RunCommand.class, FollowCommand.class, ReplayDltCommand.class,
-                CommandLine.HelpCommand.class})
+                VerifyCommand.class, CommandLine.HelpCommand.class})
 public final class OrderCli implements Runnable {
 
     private static final String NAME = "order-cli";
@@ -52,6 +52,9 @@ public final class OrderCli implements Runnable {
                 if (type == ReplayDltCommand.class) {
                     return type.cast(new ReplayDltCommand(context));
                 }
+                if (type == VerifyCommand.class) {
+                    return type.cast(new VerifyCommand(context));
+                }
                 return defaults.create(type);
             }
         });
@@ -65,7 +68,7 @@ public final class OrderCli implements Runnable {
     /** Without a subcommand there is nothing to do: say so, like any other usage error. */
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: send, run, follow or replay-dlt");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: send, run, follow, replay-dlt or verify");
     }
 
     private static void footer(CommandLine cli) {

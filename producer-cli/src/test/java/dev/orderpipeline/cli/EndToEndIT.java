@@ -32,7 +32,7 @@ class EndToEndIT {
         String deadLetters = prefix + "-dlt";
         TestKafka.createTopics(3, orders, results, deadLetters);
         WorkerConfig config = new WorkerConfig(TestKafka.bootstrapServers(), false, 0, orders, results, deadLetters,
-                prefix + "-workers", "e2e-worker", false, 3, Duration.ofSeconds(1), 256, Ordering.KEY,
+                prefix + "-workers", "e2e-worker", false, 3, Duration.ofSeconds(3), 256, Ordering.KEY,
                 Duration.ofSeconds(30), Duration.ofMillis(200), 64, OrderCodec.DEFAULT_MAX_ORDER_BYTES,
                 SimulationSettings.fixedLatency(Duration.ofMillis(10)), Map.of(), Duration.ofSeconds(30));
         Worker worker = Worker.start(config, Clock.systemUTC());

@@ -27,8 +27,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 /**
  * A stand-in for the worker, for the CLI's broker tests: reads the orders topic and answers each
  * valid order with the outcome its simulation asks for, and copies each malformed record to the
- * dead-letter topic with a {@code dlt.problem} header (plus a rejection on the results topic when
- * the record carries an order id, as the real worker does). It can be told to lose or repeat
+ * dead-letter topic with {@code dlt.problem}, {@code dlt.reason} and {@code dlt.original.*}
+ * headers (plus a rejection on the results topic when the record carries an order id, as the
+ * real worker does). It can be told to lose or repeat
  * answers for given ids; the two copies of a repeated answer are flushed before any other answer
  * of the same poll is sent.
  *
@@ -108,6 +109,11 @@ final class FakeWorker implements AutoCloseable {
                                     record.key(), record.value(), new RecordHeaders(record.headers().toArray()));
                             dead.headers().add(DeadLetterHeaders.PROBLEM, invalid.problem().name().getBytes(StandardCharsets.UTF_8));
                             dead.headers().add(DeadLetterHeaders.REASON, invalid.reason().getBytes(StandardCharsets.UTF_8));
+                            dead.headers().add(DeadLetterHeaders.ORIGINAL_TOPIC, record.topic().getBytes(StandardCharsets.UTF_8));
+                            dead.headers().add(DeadLetterHeaders.ORIGINAL_PARTITION,
+                                    Integer.toString(record.partition()).getBytes(StandardCharsets.UTF_8));
+                            dead.headers().add(DeadLetterHeaders.ORIGINAL_OFFSET,
+                                    Long.toString(record.offset()).getBytes(StandardCharsets.UTF_8));
                             producer.send(dead);
                             invalid.orderId().ifPresent(id -> producer.send(new ProducerRecord<>(resultsTopic,
                                     record.key(), codec.encode(rejection(id, invalid.reason())))));

@@ -38,7 +38,7 @@ class OrderCliTest {
         CliRun run = CliRun.execute(NO_ENV, "--help");
 
         assertEquals(0, run.exitCode(), run.toString());
-        for (String command : List.of("send ", "run ", "follow ", "replay-dlt ")) {
+        for (String command : List.of("send ", "run ", "follow ", "replay-dlt ", "verify ")) {
             assertTrue(run.out().contains(command), command + "in\n" + run.out());
         }
         for (ExitCode code : ExitCode.values()) {
@@ -77,6 +77,14 @@ class OrderCliTest {
     }
 
     @Test
+    void verify_exactlyOnceWithAllowDuplicates_isAUsageError() {
+        CliRun run = CliRun.execute(NO_ENV, "verify", "-b", UNREACHABLE, "--exactly-once", "--allow-duplicates");
+
+        assertEquals(64, run.exitCode(), run.toString());
+        assertTrue(run.err().startsWith("order-cli: --exactly-once and --allow-duplicates exclude each other"), run.err());
+    }
+
+    @Test
     void unknownOption_isAUsageError_pointingToTheCommandsHelp() {
         CliRun run = CliRun.execute(NO_ENV, "send", "--cuont", "5");
 
@@ -86,7 +94,7 @@ class OrderCliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"send", "run", "follow", "replay-dlt"})
+    @ValueSource(strings = {"send", "run", "follow", "replay-dlt", "verify"})
     void noBrokerAnywhere_isAUsageError_namingFlagAndVariable(String command) {
         CliRun run = CliRun.execute(NO_ENV, command);
 
@@ -96,7 +104,7 @@ class OrderCliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"send", "run", "follow", "replay-dlt"})
+    @ValueSource(strings = {"send", "run", "follow", "replay-dlt", "verify"})
     void unreachableBroker_exits69_withOneLine_withinTheConnectTimeout(String command) {
         long start = System.nanoTime();
         CliRun run = CliRun.execute(NO_ENV, command, "--bootstrap-servers", UNREACHABLE, "--connect-timeout", "2s");
@@ -105,7 +113,8 @@ class OrderCliTest {
         assertEquals(69, run.exitCode(), run.toString());
         assertEquals("order-cli: cannot reach Kafka at 127.0.0.1:1 within 2s (check --bootstrap-servers)\n", run.err());
         assertEquals("", run.out());
-        assertTrue(seconds < 7, "took " + seconds + " s");
+        // Generous: a loaded 2-core CI machine; what matters is that it is bounded, not a hang.
+        assertTrue(seconds < 20, "took " + seconds + " s");
     }
 
     @Test

@@ -54,11 +54,19 @@ final class KafkaClients {
     }
 
     static Properties consumer(KafkaConnection connection) {
+        return consumer(connection, TopicReader.Isolation.READ_COMMITTED);
+    }
+
+    static Properties consumer(KafkaConnection connection, TopicReader.Isolation isolation) {
         Properties tuning = new Properties();
         tuning.put(ConsumerConfig.CLIENT_ID_CONFIG, CLIENT_ID + "-results");
         // A worker writing outcomes in transactions may abort some; only committed outcomes are
-        // answers, and aborted ones must not count as duplicates.
-        tuning.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // answers, and aborted ones must not count as duplicates. Only verify reads uncommitted,
+        // to find the aborted ones.
+        tuning.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, switch (isolation) {
+            case READ_COMMITTED -> "read_committed";
+            case READ_UNCOMMITTED -> "read_uncommitted";
+        });
 
         Properties required = new Properties();
         // The CLI assigns partitions itself and has no group: nothing to commit, and it leaves no

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -27,6 +28,14 @@ public final class TopicReader implements AutoCloseable {
         BEGINNING
     }
 
+    /** Which transactional records a reader returns. */
+    public enum Isolation {
+        /** Only records of committed transactions (and non-transactional ones), up to the last stable offset. */
+        READ_COMMITTED,
+        /** Every record up to the high watermark, aborted and still-open transactions included. */
+        READ_UNCOMMITTED
+    }
+
     private final Consumer<String, byte[]> consumer;
     private final KafkaConnection connection;
     // Fixed at open(): where "the end" was when reading started.
@@ -47,6 +56,12 @@ public final class TopicReader implements AutoCloseable {
      */
     public static TopicReader open(KafkaConnection connection, Map<String, Integer> partitions, Start start)
             throws BrokerUnavailableException {
+        return open(connection, partitions, start, Isolation.READ_COMMITTED);
+    }
+
+    /** {@link #open(KafkaConnection, Map, Start)}, reading with the given isolation level. */
+    public static TopicReader open(KafkaConnection connection, Map<String, Integer> partitions, Start start,
+            Isolation isolation) throws BrokerUnavailableException {
         List<TopicPartition> assignment = new ArrayList<>();
         partitions.forEach((topic, count) -> {
             for (int p = 0; p < count; p++) {
@@ -55,7 +70,7 @@ public final class TopicReader implements AutoCloseable {
         });
         Consumer<String, byte[]> consumer;
         try {
-            consumer = new KafkaConsumer<>(KafkaClients.consumer(connection));
+            consumer = new KafkaConsumer<>(KafkaClients.consumer(connection, isolation));
         } catch (KafkaException e) {
             throw new BrokerUnavailableException("cannot create a consumer for Kafka at "
                     + connection.bootstrapServers() + ": " + e.getMessage() + " (check --client-config)", e);
@@ -123,6 +138,20 @@ public final class TopicReader implements AutoCloseable {
     /** Every partition has been read up to the end offset it had when {@link #open} returned. */
     public boolean reachedEndOffsets() {
         return EndOffsets.reached(endOffsets, partition -> consumer.position(partition, connection.connectTimeout()));
+    }
+
+    /**
+     * The end offsets of {@code topic}'s partitions fixed at {@link #open}: the last stable offsets
+     * under read_committed, the high watermarks under read_uncommitted.
+     */
+    public Map<Integer, Long> endOffsets(String topic) {
+        Map<Integer, Long> ends = new TreeMap<>();
+        endOffsets.forEach((partition, end) -> {
+            if (partition.topic().equals(topic)) {
+                ends.put(partition.partition(), end);
+            }
+        });
+        return ends;
     }
 
     /** Makes the poll in progress, or the next one, return at once. Safe from any thread. */
