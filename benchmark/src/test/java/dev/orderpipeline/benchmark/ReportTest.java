@@ -1,0 +1,62 @@
+package dev.orderpipeline.benchmark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(30)
+class ReportTest {
+
+    private static Result result(Workload w, double perSecond, double p99) {
+        return new Result(w, 1, w.orders(), true, perSecond, perSecond, 1, perSecond / 2, 100, 20, p99, p99 + 5,
+                100, 50, 200, 40, 3, Math.max(1, w.maxInFlight()), 0, 0);
+    }
+
+    private static List<Summary> sample() {
+        var w0 = Workload.rawPipe(1000);
+        var w1 = Workload.worker("W1", "zero", 0, 0, 1024, "key", 1000);
+        var w2 = Workload.worker("W2c", "steps", 20, 5, 1024, "key", 1000);
+        var w3 = Workload.worker("W3", "partition", 20, 5, 1024, "partition", 100);
+        return List.of(
+                new Summary(w0, List.of(result(w0, 10_000, 5), result(w0, 12_000, 5), result(w0, 11_000, 5))),
+                new Summary(w1, List.of(result(w1, 8_000, 5))),
+                new Summary(w2, List.of(result(w2, 4_000, 45))),
+                new Summary(w3, List.of(result(w3, 100, 30))));
+    }
+
+    @Test
+    void table_hasOneRowPerWorkload_withMedianAndEachRound() {
+        String table = Report.table(sample());
+        assertEquals(2 + 4, table.lines().count(), table);
+        assertTrue(table.contains("| **11000** | 10000 / 12000 / 11000 | 11000 |"), table);
+    }
+
+    @Test
+    void targets_passAndMissFromTheRatios() {
+        List<String> lines = Report.targets(sample()).stream().map(Report.Target::line).toList();
+        assertEquals(List.of(
+                "PASS  W1 >= 0.7 x W0 (ratio W1/W0): measured 0.73, required 0.70",
+                "PASS  W2c@1024 >= 50 x W3 (ratio): measured 40.0, required 50.0".replace("PASS", "MISS"),
+                "MISS  W2c@1024 >= 0.8 x min(1024/20 ms, W0) orders/s: measured 4000, required 8800",
+                "PASS  W2c@1024 p99 at half max load <= step p99 24.9 + 25 ms: measured 45.0, required 49.9"), lines);
+    }
+
+    @Test
+    void chart_writesAReadablePng(@TempDir Path dir) throws Exception {
+        System.setProperty("java.awt.headless", "true");
+        Path png = dir.resolve("chart.png");
+        Chart.write(sample(), "test", png);
+        var image = ImageIO.read(png.toFile());
+        assertEquals(960, image.getWidth());
+        assertTrue(Files.size(png) > 1000);
+    }
+}
