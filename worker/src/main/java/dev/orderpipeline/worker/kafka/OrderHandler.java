@@ -13,7 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,45 +57,56 @@ final class OrderHandler {
     }
 
     /**
-     * Handles {@code record} and returns once its result is acknowledged by the broker, so the
-     * caller may then count its offset as done.
+     * Handles {@code record}: runs its order (or finds it invalid) on the calling thread, then
+     * sends its result. The returned future completes once the result is acknowledged by the
+     * broker, so the caller may then count the offset as done; the calling thread is free as
+     * soon as the result is sent.
      *
-     * @return {@code true} if the result is on the broker; {@code false} if it was dropped
-     *         because {@code gate} closed: the partition's new owner processes the record
-     *
-     * @throws OutcomePublisher.PublishException if the broker did not take the result: the
-     *                                           offset must not be committed
-     * @throws InterruptedException              if the worker is stopping hard; nothing was
-     *                                           acknowledged for this record
+     * @return completes with {@code true} once the result is on the broker, or {@code false}
+     *         if it was dropped because {@code gate} closed (the partition's new owner processes
+     *         the record); fails with {@link OutcomePublisher.PublishException} if the broker did
+     *         not take the result: the offset must not be committed
+     * @throws OutcomePublisher.PublishException if a dead letter was not taken
+     * @throws InterruptedException              if the worker is stopping hard or the partition
+     *                                           was revoked; nothing was sent for this record
      */
-    boolean handle(ConsumerRecord<byte[], byte[]> record, PublishGate gate)
+    CompletableFuture<Boolean> handle(ConsumerRecord<byte[], byte[]> record, PublishGate gate)
             throws InterruptedException, OutcomePublisher.PublishException {
         Instant receivedAt = clock.instant();
         return switch (decode(record)) {
             case DecodedOrder.Valid valid -> process(valid.order(), receivedAt, gate);
-            case DecodedOrder.Invalid invalid -> reject(record, invalid, receivedAt, gate);
+            case DecodedOrder.Invalid invalid -> CompletableFuture.completedFuture(reject(record, invalid, receivedAt, gate));
         };
     }
 
-    private boolean process(OrderPlaced order, Instant receivedAt, PublishGate gate)
-            throws InterruptedException, OutcomePublisher.PublishException {
+    private CompletableFuture<Boolean> process(OrderPlaced order, Instant receivedAt, PublishGate gate)
+            throws InterruptedException {
         OrderOutcome outcome = pipeline.process(order, receivedAt);
         if (!gate.tryBeginPublish()) {
             log.info("order_id={} finished after its partition was revoked; its new owner answers it", order.orderId());
-            return false;
+            return CompletableFuture.completedFuture(false);
         }
+        CompletableFuture<RecordMetadata> ack;
         try {
-            publisher.publish(outcome);
-        } finally {
+            ack = publisher.publishAsync(outcome);
+        } catch (RuntimeException e) {
             gate.endPublish();
+            throw e;
         }
-        metrics.outcome(outcome);
-        if (outcome.status() != OrderStatus.SUCCEEDED) {
-            log.info("order_id={} status={} error_class={} reason=\"{}\"", outcome.orderId(),
-                    outcome.status().name().toLowerCase(java.util.Locale.ROOT), outcome.errorClass().code(),
-                    outcome.errorMessage());
-        }
-        return true;
+        // Runs on the producer's I/O thread: keep it short.
+        return ack.handle((metadata, error) -> {
+            gate.endPublish();
+            if (error != null) {
+                throw error instanceof CompletionException c ? c : new CompletionException(error);
+            }
+            metrics.outcome(outcome);
+            if (outcome.status() != OrderStatus.SUCCEEDED) {
+                log.info("order_id={} status={} error_class={} reason=\"{}\"", outcome.orderId(),
+                        outcome.status().name().toLowerCase(java.util.Locale.ROOT), outcome.errorClass().code(),
+                        outcome.errorMessage());
+            }
+            return true;
+        });
     }
 
     private boolean reject(ConsumerRecord<byte[], byte[]> record, DecodedOrder.Invalid invalid, Instant receivedAt,

@@ -8,6 +8,7 @@ import dev.orderpipeline.contract.OrderOutcome;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -49,6 +50,24 @@ final class OutcomePublisher {
     RecordMetadata publish(OrderOutcome outcome) throws InterruptedException, PublishException {
         byte[] key = outcome.orderId().getBytes(StandardCharsets.UTF_8);
         return await(producer.send(new ProducerRecord<>(resultsTopic, key, codec.encode(outcome))), "outcome");
+    }
+
+    /**
+     * Sends {@code outcome}, keyed by its order id, without waiting: the future completes when
+     * the broker has acknowledged it, or fails with a {@link PublishException}. The future
+     * completes on the producer's I/O thread: what hangs off it must be quick.
+     */
+    CompletableFuture<RecordMetadata> publishAsync(OrderOutcome outcome) {
+        byte[] key = outcome.orderId().getBytes(StandardCharsets.UTF_8);
+        CompletableFuture<RecordMetadata> ack = new CompletableFuture<>();
+        producer.send(new ProducerRecord<>(resultsTopic, key, codec.encode(outcome)), (metadata, error) -> {
+            if (error == null) {
+                ack.complete(metadata);
+            } else {
+                ack.completeExceptionally(new PublishException("could not publish outcome: " + error.getMessage(), error));
+            }
+        });
+        return ack;
     }
 
     /**

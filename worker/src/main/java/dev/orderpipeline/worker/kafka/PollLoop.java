@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -43,6 +45,9 @@ import org.slf4j.LoggerFactory;
 public final class PollLoop implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(PollLoop.class);
+
+    /** The poll timeout while records wait for their key: bounds how late they start. */
+    private static final Duration SHORT_POLL = Duration.ofMillis(2);
 
     /** How long a revocation waits for results already being published to be acknowledged. */
     private static final Duration PUBLISH_GRACE = Duration.ofSeconds(30);
@@ -208,7 +213,9 @@ public final class PollLoop implements Runnable {
             }
             records = consumer.poll(Duration.ZERO);
         } else {
-            records = consumer.poll(settings.pollTimeout());
+            // Records waiting behind a running one of their key (or partition) start as soon as
+            // it finishes, which poll() would not notice before its timeout: poll briefly then.
+            records = consumer.poll(waiting.waiting() > 0 ? SHORT_POLL : settings.pollTimeout());
         }
         polled();
         for (ConsumerRecord<byte[], byte[]> record : records) {
@@ -291,21 +298,29 @@ public final class PollLoop implements Runnable {
         orderThreads.execute(() -> {
             Thread self = Thread.currentThread();
             lease.enter(self);
-            boolean published = false;
+            CompletableFuture<Boolean> result;
             try {
-                published = handler.handle(record, lease);
+                result = handler.handle(record, lease);
             } catch (InterruptedException e) {
                 // Revoked or stopping hard: the record stays unfinished, so its offset is not
                 // committed and the next owner processes it again.
                 self.interrupt();
+                result = CompletableFuture.completedFuture(false);
             } catch (OutcomePublisher.PublishException | RuntimeException | Error e) {
                 fatal.compareAndSet(null, e);
+                result = CompletableFuture.completedFuture(false);
             } finally {
                 lease.exit(self);
-                // Room first, then the report: the poll thread, woken by the report, must see the room.
+                // The order's steps are over: its slot is free while its outcome is acknowledged.
                 inFlight.decrementAndGet();
-                finished.add(new Finished(record, published));
             }
+            result.whenComplete((published, error) -> {
+                if (error != null) {
+                    fatal.compareAndSet(null, error instanceof CompletionException c && c.getCause() != null
+                            ? c.getCause() : error);
+                }
+                finished.add(new Finished(record, error == null && published));
+            });
         });
     }
 
@@ -381,14 +396,14 @@ public final class PollLoop implements Runnable {
         Instant deadline = clock.instant().plus(settings.drainBudget());
         log.info("stopping: fetching paused, waiting up to {} ms for {} in-flight orders",
                 settings.drainBudget().toMillis(), inFlight.get());
-        while (inFlight.get() > 0 && fatal.get() == null && clock.instant().isBefore(deadline)) {
+        while ((inFlight.get() > 0 || !running.isEmpty()) && fatal.get() == null && clock.instant().isBefore(deadline)) {
             // Polling paused partitions returns nothing but keeps the group membership alive.
             consumer.poll(Duration.ofMillis(50));
             polled();
             collectFinished();
         }
         Exit result = Exit.CLEAN;
-        if (inFlight.get() > 0) {
+        if (inFlight.get() > 0 || !running.isEmpty()) {
             log.warn("drain budget of {} ms spent with {} orders still running; cancelling them, "
                     + "they will be processed again", settings.drainBudget().toMillis(), inFlight.get());
             // No result may be published once the decision is taken: it would be a duplicate.
