@@ -48,21 +48,24 @@ class RebalanceIT {
             Random random = new Random(11);
             List<OrderPlaced> orders = new ArrayList<>();
             Set<String> ids = new HashSet<>();
-            for (int i = 0; i < 600; i++) {
+            for (int i = 0; i < 900; i++) {
                 OrderPlaced order = SampleOrders.order("rb-" + i, Instant.now(), null, random);
                 orders.add(order);
                 ids.add(order.orderId());
             }
-            topics.sendAll(orders);
+            topics.sendAll(orders.subList(0, 300));
 
             Worker first = Worker.start(config(topics, "rb-first"), Clock.systemUTC());
             await("the first worker is answering").atMost(WAIT).until(() -> topics.outcomes().size() >= 50);
 
-            // A second worker joins: some partitions move, with orders in flight on them.
+            // A second worker joins while orders keep coming: some partitions move, with orders
+            // in flight on them.
             Worker second = Worker.start(config(topics, "rb-second"), Clock.systemUTC());
+            topics.sendAll(orders.subList(300, 600));
             await("the second worker answers too").atMost(WAIT).until(() -> answeredBy(topics, "rb-second") >= 30);
 
             // ... and leaves again: its partitions move back.
+            topics.sendAll(orders.subList(600, 900));
             second.requestStop();
             assertEquals(PollLoop.Exit.CLEAN, second.awaitExit());
             second.close();
