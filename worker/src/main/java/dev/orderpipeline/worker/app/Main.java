@@ -3,6 +3,9 @@ package dev.orderpipeline.worker.app;
 import dev.orderpipeline.contract.OrderCodec;
 import dev.orderpipeline.worker.config.ConfigException;
 import dev.orderpipeline.worker.config.Durations;
+import dev.orderpipeline.worker.config.EffectiveConfig;
+import dev.orderpipeline.worker.config.EffectiveConfig.Setting;
+import dev.orderpipeline.worker.config.EffectiveConfig.Source;
 import dev.orderpipeline.worker.config.WorkerConfig;
 import dev.orderpipeline.worker.kafka.Ordering;
 import dev.orderpipeline.worker.kafka.PollLoop;
@@ -10,13 +13,19 @@ import dev.orderpipeline.worker.steps.SimulationSettings;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
@@ -28,7 +37,8 @@ import sun.misc.Signal;
         sortOptions = false, usageHelpAutoWidth = true,
         description = "Consumes orders from Kafka, runs payment, vendor and courier for each at once under a "
                 + "deadline, and publishes one outcome per order. Every option can also be set with the "
-                + "environment variable shown; the flag wins.",
+                + "environment variable shown, or in the --config file; a flag wins over the environment, "
+                + "which wins over the file, which wins over the default.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:stopped on SIGTERM/Ctrl-C; every order taken has its outcome and is committed",
@@ -43,8 +53,12 @@ public final class Main implements Callable<Integer> {
     static final int EXIT_CONFIG = 2;
     static final int EXIT_UNREACHABLE = 4;
 
+    @Option(names = LayeredDefaults.CONFIG_OPTION, paramLabel = "FILE",
+            description = "Properties file with settings, one per line: the long option name without dashes "
+                    + "(order-deadline=5s), or kafka.<client property>=value. Unknown keys are refused. Env: WORKER_CONFIG.")
+    String configFile;
+
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
-            defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS}",
             description = "Kafka brokers. Env: KAFKA_BOOTSTRAP_SERVERS.")
     String bootstrapServers;
 
@@ -57,86 +71,86 @@ public final class Main implements Callable<Integer> {
             description = "Port of the local broker; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int embeddedBrokerPort;
 
-    @Option(names = "--orders-topic", defaultValue = "${env:ORDERS_TOPIC:-orders}",
+    @Option(names = "--orders-topic", defaultValue = "orders",
             description = "Topic to read orders from. Env: ORDERS_TOPIC (default: ${DEFAULT-VALUE}).")
     String ordersTopic;
 
-    @Option(names = "--results-topic", defaultValue = "${env:RESULTS_TOPIC:-order-results}",
+    @Option(names = "--results-topic", defaultValue = "order-results",
             description = "Topic for outcomes. Env: RESULTS_TOPIC (default: ${DEFAULT-VALUE}).")
     String resultsTopic;
 
-    @Option(names = "--dead-letter-topic", defaultValue = "${env:DEAD_LETTER_TOPIC:-orders.DLT}",
+    @Option(names = "--dead-letter-topic", defaultValue = "orders.DLT",
             description = "Topic for records that are not valid orders. Env: DEAD_LETTER_TOPIC (default: ${DEFAULT-VALUE}).")
     String deadLetterTopic;
 
-    @Option(names = "--group-id", defaultValue = "${env:GROUP_ID:-order-worker}",
+    @Option(names = "--group-id", defaultValue = "order-worker",
             description = "Consumer group; workers in one group share the partitions. Env: GROUP_ID (default: ${DEFAULT-VALUE}).")
     String groupId;
 
-    @Option(names = "--worker-id", defaultValue = "${env:WORKER_ID}",
+    @Option(names = "--worker-id",
             description = "Names this instance in outcomes and logs. Env: WORKER_ID (default: host-pid).")
     String workerId;
 
-    @Option(names = "--create-topics", defaultValue = "${env:CREATE_TOPICS:-false}",
+    @Option(names = "--create-topics", defaultValue = "false",
             description = "Create the three topics at start-up if missing. Env: CREATE_TOPICS (default: ${DEFAULT-VALUE}).")
     boolean createTopics;
 
-    @Option(names = "--topic-partitions", defaultValue = "${env:TOPIC_PARTITIONS:-6}",
+    @Option(names = "--topic-partitions", defaultValue = "6",
             description = "Partitions of topics the worker creates. Env: TOPIC_PARTITIONS (default: ${DEFAULT-VALUE}).")
     int topicPartitions;
 
-    @Option(names = "--order-deadline", defaultValue = "${env:ORDER_DEADLINE:-5s}", paramLabel = "DURATION",
+    @Option(names = "--order-deadline", defaultValue = "5s", paramLabel = "DURATION",
             description = "Time one order's three steps may take together; then all are cancelled and the order "
                     + "times out. Env: ORDER_DEADLINE (default: ${DEFAULT-VALUE}).")
     String orderDeadline;
 
-    @Option(names = "--max-in-flight", defaultValue = "${env:MAX_IN_FLIGHT:-256}",
+    @Option(names = "--max-in-flight", defaultValue = "256",
             description = "Orders worked on at once; fetching pauses at this many. Env: MAX_IN_FLIGHT (default: ${DEFAULT-VALUE}).")
     int maxInFlight;
 
-    @Option(names = "--ordering", defaultValue = "${env:ORDERING:-key}", paramLabel = "MODE",
+    @Option(names = "--ordering", defaultValue = "key", paramLabel = "MODE",
             description = "Which orders of a partition run at once: key (same key one after the other), partition "
                     + "(one at a time per partition), unordered. Env: ORDERING (default: ${DEFAULT-VALUE}).")
     String ordering;
 
-    @Option(names = "--drain-budget", defaultValue = "${env:DRAIN_BUDGET:-30s}", paramLabel = "DURATION",
+    @Option(names = "--drain-budget", defaultValue = "30s", paramLabel = "DURATION",
             description = "On SIGTERM, time in-flight orders get to finish. Env: DRAIN_BUDGET (default: ${DEFAULT-VALUE}).")
     String drainBudget;
 
-    @Option(names = "--commit-interval", defaultValue = "${env:COMMIT_INTERVAL:-1s}", paramLabel = "DURATION",
+    @Option(names = "--commit-interval", defaultValue = "1s", paramLabel = "DURATION",
             description = "How often finished offsets are committed. Env: COMMIT_INTERVAL (default: ${DEFAULT-VALUE}).")
     String commitInterval;
 
-    @Option(names = "--courier-pool-size", defaultValue = "${env:COURIER_POOL_SIZE:-64}",
+    @Option(names = "--courier-pool-size", defaultValue = "64",
             description = "Couriers shared by this worker's orders. Env: COURIER_POOL_SIZE (default: ${DEFAULT-VALUE}).")
     int courierPoolSize;
 
-    @Option(names = "--max-order-bytes", defaultValue = "${env:MAX_ORDER_BYTES:-" + OrderCodec.DEFAULT_MAX_ORDER_BYTES + "}",
+    @Option(names = "--max-order-bytes", defaultValue = "" + OrderCodec.DEFAULT_MAX_ORDER_BYTES,
             description = "Larger order records are dead-lettered. Env: MAX_ORDER_BYTES (default: ${DEFAULT-VALUE}).")
     int maxOrderBytes;
 
-    @Option(names = "--step-latency", defaultValue = "${env:STEP_LATENCY:-20ms}", paramLabel = "DURATION",
+    @Option(names = "--step-latency", defaultValue = "20ms", paramLabel = "DURATION",
             description = "Simulated steps: mean latency of each step. Env: STEP_LATENCY (default: ${DEFAULT-VALUE}).")
     String stepLatency;
 
-    @Option(names = "--step-jitter", defaultValue = "${env:STEP_JITTER:-5ms}", paramLabel = "DURATION",
+    @Option(names = "--step-jitter", defaultValue = "5ms", paramLabel = "DURATION",
             description = "Simulated steps: latency varies by up to this either way. Env: STEP_JITTER (default: ${DEFAULT-VALUE}).")
     String stepJitter;
 
-    @Option(names = "--payment-decline-rate", defaultValue = "${env:PAYMENT_DECLINE_RATE:-0}",
+    @Option(names = "--payment-decline-rate", defaultValue = "0",
             description = "Simulated steps: share of payments declined at random, 0..1. Env: PAYMENT_DECLINE_RATE (default: ${DEFAULT-VALUE}).")
     double paymentDeclineRate;
 
-    @Option(names = "--vendor-outage-rate", defaultValue = "${env:VENDOR_OUTAGE_RATE:-0}",
+    @Option(names = "--vendor-outage-rate", defaultValue = "0",
             description = "Simulated steps: share of vendor calls failing at random, 0..1. Env: VENDOR_OUTAGE_RATE (default: ${DEFAULT-VALUE}).")
     double vendorOutageRate;
 
-    @Option(names = "--connect-timeout", defaultValue = "${env:CONNECT_TIMEOUT:-30s}", paramLabel = "DURATION",
+    @Option(names = "--connect-timeout", defaultValue = "30s", paramLabel = "DURATION",
             description = "At start-up, how long to wait for the Kafka cluster to answer before exiting with code 4. "
                     + "Env: CONNECT_TIMEOUT (default: ${DEFAULT-VALUE}).")
     String connectTimeout;
 
-    @Option(names = "--http-port", defaultValue = "${env:HTTP_PORT:-8080}", paramLabel = "PORT",
+    @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT",
             description = "Port of GET /metrics (Prometheus), /health/live and /health/ready; 0 picks a free one "
                     + "(logged). Env: HTTP_PORT (default: ${DEFAULT-VALUE}).")
     int httpPort;
@@ -145,18 +159,35 @@ public final class Main implements Callable<Integer> {
             description = "Extra Kafka client property for all clients, e.g. --kafka security.protocol=SASL_SSL. Repeatable.")
     Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
+    /** Environment and {@code --config} file under the flags; set before parsing. */
+    private LayeredDefaults defaults;
+
     public static void main(String[] args) {
-        System.exit(run(args));
+        System.exit(run(System.getenv(), args));
     }
 
+    /** Runs with the process environment. */
     static int run(String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        return run(System.getenv(), args);
+    }
+
+    /** Runs with {@code env} as the environment, so that tests can set it. */
+    static int run(Map<String, String> env, String... args) {
+        return commandLine(env).execute(args);
+    }
+
+    /** The command line of a {@link Main} that reads {@code env} as its environment. */
+    static CommandLine commandLine(Map<String, String> env) {
+        Main main = new Main();
+        CommandLine cli = new CommandLine(main);
+        main.defaults = new LayeredDefaults(env, cli.getCommandSpec());
+        cli.setDefaultValueProvider(main.defaults);
         cli.setParameterExceptionHandler((e, argv) -> {
             PrintWriter err = e.getCommandLine().getErr();
             err.println("order-worker: " + e.getMessage() + " (see --help)");
             return EXIT_CONFIG;
         });
-        return cli.execute(args);
+        return cli;
     }
 
     @Override
@@ -168,6 +199,7 @@ public final class Main implements Callable<Integer> {
             System.err.println("order-worker: invalid configuration: " + e.getMessage());
             return EXIT_CONFIG;
         }
+        log.info("effective configuration: {}", EffectiveConfig.describe(effectiveSettings()));
         Worker worker;
         try {
             worker = Worker.start(config, Clock.systemUTC());
@@ -193,6 +225,8 @@ public final class Main implements Callable<Integer> {
     }
 
     WorkerConfig config() {
+        Map<String, String> kafka = new LinkedHashMap<>(defaults.fileKafkaProperties());
+        kafka.putAll(kafkaProperties);
         SimulationSettings simulation;
         Duration latency = duration("--step-latency (STEP_LATENCY)", stepLatency);
         try {
@@ -202,12 +236,12 @@ public final class Main implements Callable<Integer> {
             throw new ConfigException("simulated steps", e.getMessage());
         }
         return new WorkerConfig(bootstrapServers, embeddedBroker, embeddedBrokerPort, ordersTopic, resultsTopic,
-                deadLetterTopic, groupId, workerId == null || workerId.isBlank() ? defaultWorkerId() : workerId,
+                deadLetterTopic, groupId, workerId == null || workerId.isBlank() ? defaults.defaultWorkerId() : workerId,
                 createTopics, topicPartitions,
                 duration("--order-deadline (ORDER_DEADLINE)", orderDeadline), maxInFlight, ordering(ordering),
                 duration("--drain-budget (DRAIN_BUDGET)", drainBudget),
                 duration("--commit-interval (COMMIT_INTERVAL)", commitInterval),
-                courierPoolSize, maxOrderBytes, simulation, kafkaProperties,
+                courierPoolSize, maxOrderBytes, simulation, kafka,
                 duration("--connect-timeout (CONNECT_TIMEOUT)", connectTimeout), httpPort);
     }
 
@@ -227,8 +261,27 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    private static String defaultWorkerId() {
-        String host = System.getenv().getOrDefault("HOSTNAME", "worker");
-        return (host + "-" + ProcessHandle.current().pid()).replaceAll("[^A-Za-z0-9._-]", "-");
+    /**
+     * Every option's value and where it came from, then the Kafka client properties (a flag
+     * wins over the file line with the same key). Call after parsing; values are not masked yet.
+     */
+    List<Setting> effectiveSettings() {
+        CommandSpec spec = defaults.spec();
+        ParseResult parsed = spec.commandLine().getParseResult();
+        List<Setting> settings = new ArrayList<>();
+        for (OptionSpec option : spec.options()) {
+            String name = option.longestName();
+            if (option.usageHelp() || option.versionHelp() || option.isMultiValue()) {
+                continue;
+            }
+            Source source = parsed.hasMatchedOption(option) ? Source.FLAG : defaults.sourceUnlessFlag(name);
+            Object value = option.getValue();
+            settings.add(new Setting(LayeredDefaults.fileKey(name), value == null ? null : String.valueOf(value), source));
+        }
+        Map<String, Setting> kafka = new TreeMap<>();
+        defaults.fileKafkaProperties().forEach((k, v) -> kafka.put(k, new Setting("kafka." + k, v, Source.FILE)));
+        kafkaProperties.forEach((k, v) -> kafka.put(k, new Setting("kafka." + k, v, Source.FLAG)));
+        settings.addAll(kafka.values());
+        return settings;
     }
 }

@@ -1,19 +1,40 @@
 package dev.orderpipeline.worker.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orderpipeline.worker.config.Durations;
+import dev.orderpipeline.worker.config.EffectiveConfig.Setting;
+import dev.orderpipeline.worker.config.EffectiveConfig.Source;
+import dev.orderpipeline.worker.config.WorkerConfig;
+import dev.orderpipeline.worker.kafka.Ordering;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 
-/** Start-up with a bad configuration: one line naming the key and the problem, exit code 2. */
+/**
+ * Start-up configuration: flags over environment over --config file over defaults; a bad
+ * configuration stops start-up with one line naming the key and the problem, exit code 2; secrets
+ * never reach the log or an error.
+ */
 @Timeout(60)
 class MainTest {
 
@@ -81,10 +102,214 @@ class MainTest {
         }
     }
 
+    // Precedence: flag > environment > --config file > default. Each row sets --order-deadline and
+    // --max-in-flight in some of the layers; the highest layer set must win, and be named as the source.
+    static Stream<Arguments> precedence() {
+        return Stream.of(
+                Arguments.of("nothing set", Map.of(), "", List.of(), "5s", "default", 256, "default"),
+                Arguments.of("file only", Map.of(), "order-deadline=3s\nmax-in-flight=512", List.of(), "3s", "file", 512, "file"),
+                Arguments.of("env over file", Map.of("ORDER_DEADLINE", "2s"), "order-deadline=3s\nmax-in-flight=512", List.of(),
+                        "2s", "env", 512, "file"),
+                Arguments.of("flag over env over file", Map.of("ORDER_DEADLINE", "2s", "MAX_IN_FLIGHT", "128"),
+                        "order-deadline=3s\nmax-in-flight=512", List.of("--order-deadline", "1s"), "1s", "flag", 128, "env"),
+                Arguments.of("flag over file", Map.of(), "order-deadline=3s", List.of("--order-deadline=1s", "--max-in-flight", "64"),
+                        "1s", "flag", 64, "flag"),
+                Arguments.of("blank env is unset", Map.of("ORDER_DEADLINE", " "), "order-deadline=3s", List.of(),
+                        "3s", "file", 256, "default"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("precedence")
+    void precedence_flagOverEnvOverFileOverDefault(String name, Map<String, String> env, String file, List<String> flags,
+                                                   String wantDeadline, String wantDeadlineSource,
+                                                   int wantInFlight, String wantInFlightSource) throws IOException {
+        Path config = Files.writeString(dir.resolve("worker.properties"), file, StandardCharsets.UTF_8);
+        List<String> args = new ArrayList<>(List.of("--bootstrap-servers", "127.0.0.1:9092", "--config", config.toString()));
+        args.addAll(flags);
+
+        Main main = parse(env, args.toArray(String[]::new));
+        WorkerConfig got = main.config();
+        Map<String, Setting> settings = byKey(main.effectiveSettings());
+
+        assertEquals(Durations.parse(wantDeadline), got.orderDeadline(), "order deadline");
+        assertEquals(wantDeadlineSource, settings.get("order-deadline").source().toString(), "order-deadline source");
+        assertEquals(wantInFlight, got.maxInFlight(), "max in flight");
+        assertEquals(wantInFlightSource, settings.get("max-in-flight").source().toString(), "max-in-flight source");
+    }
+
+    @Test
+    void configFile_canBeNamedByEnvironment_andSetsEveryKindOfOption() throws IOException {
+        Path config = Files.writeString(dir.resolve("w.properties"), """
+                bootstrap-servers=broker-1:9092,broker-2:9092
+                create-topics=true
+                ordering=partition
+                payment-decline-rate=0.25
+                worker-id=from-file
+                """, StandardCharsets.UTF_8);
+
+        Main main = parse(Map.of("WORKER_CONFIG", config.toString()));
+        WorkerConfig got = main.config();
+
+        assertEquals("broker-1:9092,broker-2:9092", got.bootstrapServers());
+        assertTrue(got.createTopics(), "create-topics");
+        assertEquals(Ordering.PARTITION, got.ordering());
+        assertEquals(0.25, got.simulation().paymentDeclineRate());
+        assertEquals("from-file", got.workerId());
+        Map<String, Setting> settings = byKey(main.effectiveSettings());
+        assertEquals(new Setting("config", config.toString(), Source.ENV), settings.get("config"));
+        assertEquals(new Setting("worker-id", "from-file", Source.FILE), settings.get("worker-id"));
+    }
+
+    @Test
+    void kafkaProperties_fromFileAndFlags_areMerged_flagWins() throws IOException {
+        Path config = Files.writeString(dir.resolve("w.properties"), """
+                kafka.security.protocol=SASL_SSL
+                kafka.client.rack=rack-file
+                """, StandardCharsets.UTF_8);
+
+        Main main = parse(Map.of(), "--bootstrap-servers", "b:9092", "--config", config.toString(),
+                "--kafka", "client.rack=rack-flag");
+
+        assertEquals(Map.of("security.protocol", "SASL_SSL", "client.rack", "rack-flag"), main.config().kafkaOverrides());
+        Map<String, Setting> settings = byKey(main.effectiveSettings());
+        assertEquals(new Setting("kafka.security.protocol", "SASL_SSL", Source.FILE), settings.get("kafka.security.protocol"));
+        assertEquals(new Setting("kafka.client.rack", "rack-flag", Source.FLAG), settings.get("kafka.client.rack"));
+    }
+
+    @Test
+    void workerId_defaultsToHostAndPid_fromTheGivenEnvironment() {
+        Main main = parse(Map.of("HOSTNAME", "node 7"), "--bootstrap-servers", "b:9092");
+
+        assertEquals("node-7-" + ProcessHandle.current().pid(), main.config().workerId());
+        assertEquals(Source.DEFAULT, byKey(main.effectiveSettings()).get("worker-id").source());
+    }
+
+    static Stream<Arguments> badConfigFiles() {
+        return Stream.of(
+                Arguments.of("missing, by flag", Map.of(), List.of("--config", "%dir/nope.properties"),
+                        "--config (WORKER_CONFIG): cannot read %dir/nope.properties: no such file"),
+                Arguments.of("missing, by environment", Map.of("WORKER_CONFIG", "%dir/nope.properties"), List.of(),
+                        "--config (WORKER_CONFIG): cannot read %dir/nope.properties: no such file"),
+                Arguments.of("a directory", Map.of(), List.of("--config", "%dir"), "--config (WORKER_CONFIG): cannot read %dir: "),
+                Arguments.of("unknown key", Map.of(), List.of("--config", "%dir/typo.properties"),
+                        "--config (WORKER_CONFIG): %dir/typo.properties: unknown key \"max-inflight\""),
+                Arguments.of("managed Kafka key", Map.of(), List.of("--config", "%dir/managed.properties"),
+                        "--kafka enable.auto.commit: is managed by the worker"),
+                Arguments.of("bad value", Map.of(), List.of("--config", "%dir/bad-value.properties"),
+                        "Invalid value for option '--max-in-flight': 'many' is not an int"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badConfigFiles")
+    void badConfigFile_stopsStartUp_withOneLineNamingTheFile(String name, Map<String, String> env, List<String> flags,
+                                                             String want) throws IOException {
+        Files.writeString(dir.resolve("typo.properties"), "order-deadline=5s\nmax-inflight=512\n", StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("managed.properties"), "kafka.enable.auto.commit=true\n", StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("bad-value.properties"), "max-in-flight=many\n", StandardCharsets.UTF_8);
+        Map<String, String> envInDir = new HashMap<>();
+        env.forEach((k, v) -> envInDir.put(k, v.replace("%dir", dir.toString())));
+        List<String> args = new ArrayList<>(List.of("--bootstrap-servers", "127.0.0.1:9092"));
+        flags.forEach(f -> args.add(f.replace("%dir", dir.toString())));
+        String wantInDir = want.replace("%dir", dir.toString());
+
+        Captured run = run(envInDir, args.toArray(String[]::new));
+
+        assertEquals(2, run.exitCode, () -> "exit code; stderr: " + run.err);
+        String[] lines = run.err.strip().split("\n");
+        assertEquals(1, lines.length, () -> "want one line, got: " + run.err);
+        assertTrue(lines[0].startsWith("order-worker: "), () -> "got " + lines[0]);
+        assertTrue(lines[0].contains(wantInDir), () -> "got " + lines[0] + ", want it to contain " + wantInDir);
+    }
+
+    @Test
+    void secrets_fromFlagAndFile_neverAppearInTheLog_butOtherValuesDo() throws IOException {
+        Path config = Files.writeString(dir.resolve("w.properties"), """
+                order-deadline=750ms
+                kafka.ssl.key.password=f1le-s3cret
+                kafka.client.rack=rack-from-file
+                """, StandardCharsets.UTF_8);
+
+        Captured run = run(Map.of("MAX_IN_FLIGHT", "77"), "--bootstrap-servers", "127.0.0.1:1", "--connect-timeout", "1s",
+                "--http-port", "0", "--config", config.toString(),
+                "--kafka", "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required "
+                        + "username=\"alice\" password=\"s3cret\";",
+                "--kafka", "client.id.prefix.note=visible");
+
+        assertEquals(4, run.exitCode, () -> "stderr: " + run.err);
+        String all = run.out + run.err;
+        assertFalse(all.contains("s3cret"), () -> "secret leaked:\n" + all);
+        List<String> lines = all.lines().filter(l -> l.contains("effective configuration: ")).toList();
+        assertEquals(1, lines.size(), () -> "want the effective configuration logged once, got:\n" + all);
+        for (String want : new String[] {"bootstrap-servers=127.0.0.1:1 (flag)", "order-deadline=750ms (file)",
+                "max-in-flight=77 (env)", "group-id=order-worker (default)", "kafka.client.rack=rack-from-file (file)",
+                "kafka.client.id.prefix.note=visible (flag)", "kafka.ssl.key.password=**** (file)",
+                "kafka.sasl.jaas.config=**** (flag)"}) {
+            assertTrue(lines.get(0).contains(want), () -> "want " + want + " in " + lines.get(0));
+        }
+    }
+
+    @Test
+    void secrets_neverAppearInConfigurationErrors() throws IOException {
+        Path config = Files.writeString(dir.resolve("w.properties"), """
+                kafka.ssl.key.password=f1le-s3cret
+                sasl.jaas.config=password="s3cret"
+                """, StandardCharsets.UTF_8);
+        String jaas = "sasl.jaas.config=x required password=\"s3cret\";";
+        String[][] attempts = {
+                {"--bootstrap-servers", "b:9092", "--config", config.toString(), "--kafka", jaas},
+                {"--bootstrap-servers", "b:9092", "--kafka", jaas, "--max-in-flight", "0"},
+                {"--bootstrap-servers", "b:9092", "--kafka", jaas, "--max-in-flight", "many"},
+                {"--bootstrap-servers", "b:9092", "--kafka", jaas, "--kafka", "acks=0"},
+                {"--bootstrap-servers", "b:9092", "--kafka", jaas, "--no-such-flag"}};
+        for (String[] args : attempts) {
+            Captured run = run(Map.of(), args);
+
+            assertEquals(2, run.exitCode, () -> "exit code for " + List.of(args) + "; stderr: " + run.err);
+            assertFalse((run.out + run.err).contains("s3cret"), () -> "secret leaked for " + List.of(args) + ": " + run.err);
+        }
+    }
+
+    @Test
+    void everyOption_namesItsEnvironmentVariable_asTheProviderReadsIt() {
+        CommandLine cli = Main.commandLine(Map.of());
+        for (OptionSpec option : cli.getCommandSpec().options()) {
+            if (option.usageHelp() || option.versionHelp()) {
+                continue;
+            }
+            String env = LayeredDefaults.envName(option.longestName());
+            String description = String.join(" ", option.description());
+            if (env == null) {
+                assertFalse(description.contains("Env:"), () -> option.longestName() + ": " + description);
+            } else {
+                assertTrue(description.contains("Env: " + env), () -> option.longestName() + " reads " + env + ": " + description);
+            }
+        }
+    }
+
+    @TempDir
+    Path dir;
+
+    private static Main parse(Map<String, String> env, String... args) {
+        CommandLine cli = Main.commandLine(env);
+        cli.parseArgs(args);
+        return cli.getCommand();
+    }
+
+    private static Map<String, Setting> byKey(List<Setting> settings) {
+        Map<String, Setting> byKey = new LinkedHashMap<>();
+        settings.forEach(s -> byKey.put(s.key(), s));
+        return byKey;
+    }
+
     private record Captured(int exitCode, String out, String err) {
     }
 
     private static Captured run(String... args) {
+        return run(null, args);
+    }
+
+    /** Runs Main with {@code env} as its environment, or the process environment when null. */
+    private static Captured run(Map<String, String> env, String... args) {
         PrintStream out = System.out;
         PrintStream err = System.err;
         ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
@@ -92,7 +317,7 @@ class MainTest {
         try {
             System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
+            int code = env == null ? Main.run(args) : Main.run(env, args);
             return new Captured(code, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(out);
