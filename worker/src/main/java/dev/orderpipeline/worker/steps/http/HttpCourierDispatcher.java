@@ -1,0 +1,63 @@
+package dev.orderpipeline.worker.steps.http;
+
+import dev.orderpipeline.contract.OrderPlaced;
+import dev.orderpipeline.worker.steps.CourierDispatcher;
+import dev.orderpipeline.worker.steps.CourierPool;
+import dev.orderpipeline.worker.steps.NoCourierAvailableException;
+import dev.orderpipeline.worker.steps.StepContext;
+import dev.orderpipeline.worker.steps.StepException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The courier step over HTTP: takes a courier from the local {@link CourierPool}, then asks the
+ * courier service to dispatch it ({@code POST <baseUrl>/courier-dispatches}).
+ *
+ * <p>Why the local pool stays: {@link CourierDispatcher#assign} returns a
+ * {@link CourierPool.Lease}, which only a pool can make, and the pipeline closes it when the
+ * order is decided. So the pool bounds how many dispatches this worker has open at once, and the
+ * remote service decides whether a real courier goes. The lease is taken first so that a worker
+ * without capacity never makes a remote dispatch it would have to undo; it is given back when the
+ * remote call fails or is cancelled. The service's dispatch reference is not kept: the lease has
+ * no room for it (the outcome's detail stays the local courier id).
+ *
+ * <p>429, 5xx and an unreachable service are {@code no_courier_available}. Thread-safe.
+ */
+public final class HttpCourierDispatcher implements CourierDispatcher {
+
+    public static final String PATH = "/courier-dispatches";
+
+    private final HttpStepCall call;
+    private final CourierPool pool;
+
+    public HttpCourierDispatcher(HttpClient client, URI baseUrl, CourierPool pool) {
+        this.call = new HttpStepCall(client, baseUrl.resolve(PATH), "courier service",
+                (message, cause) -> new NoCourierAvailableException(message, cause), /* declinable= */ false);
+        this.pool = pool;
+    }
+
+    @Override
+    public CourierPool.Lease assign(OrderPlaced order, StepContext context) throws InterruptedException, StepException {
+        CourierPool.Lease lease = pool.tryTake(context.remaining());
+        if (lease == null) {
+            throw new NoCourierAvailableException("all " + pool.size() + " couriers busy until the deadline");
+        }
+        boolean dispatched = false;
+        try {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("orderId", order.orderId());
+            body.put("vendorId", order.vendorId());
+            body.put("deliveryZone", order.deliveryZone());
+            body.put("courierId", lease.courierId());
+            call.post(body, context);
+            dispatched = true;
+            return lease;
+        } finally {
+            if (!dispatched) {
+                lease.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.orderpipeline.worker.steps.http;
+
+import dev.orderpipeline.contract.OrderPlaced;
+import dev.orderpipeline.worker.steps.PaymentGateway;
+import dev.orderpipeline.worker.steps.StepContext;
+import dev.orderpipeline.worker.steps.StepException;
+import dev.orderpipeline.worker.steps.VendorUnavailableException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The payment step over HTTP: {@code POST <baseUrl>/payments} with the order id, customer and
+ * amount. 402 is a decline. A provider that is down or throttling (429, 5xx, unreachable) is
+ * reported as {@code vendor_unavailable}: the contract has no payment-specific transient class,
+ * and its action (retry later with the same key) is the right one. Thread-safe.
+ */
+public final class HttpPaymentGateway implements PaymentGateway {
+
+    public static final String PATH = "/payments";
+
+    private final HttpStepCall call;
+
+    public HttpPaymentGateway(HttpClient client, URI baseUrl) {
+        this.call = new HttpStepCall(client, baseUrl.resolve(PATH), "payment provider",
+                (message, cause) -> new VendorUnavailableException(message, cause), /* declinable= */ true);
+    }
+
+    @Override
+    public String authorize(OrderPlaced order, StepContext context) throws InterruptedException, StepException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("orderId", order.orderId());
+        body.put("customerId", order.customerId());
+        body.put("amount", order.amount());
+        return call.post(body, context);
+    }
+}

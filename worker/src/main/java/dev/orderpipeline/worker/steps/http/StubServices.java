@@ -1,0 +1,453 @@
+package dev.orderpipeline.worker.steps.http;
+
+import dev.orderpipeline.worker.config.Durations;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
+
+/**
+ * Stand-ins for the payment provider, the vendor system and the courier service over HTTP, for
+ * tests, demos and the benchmark: configurable latency and failure rates per service,
+ * idempotency keys honoured, and a record of every request a client gave up on.
+ *
+ * <p><b>Why not {@code com.sun.net.httpserver}:</b> its handler cannot see the connection. While
+ * a handler waits, nothing reads the socket, so a client that hangs up goes unnoticed; writing a
+ * response afterwards does not tell either (the kernel takes the bytes, the peer's reset only
+ * comes back later). This server is a minimal HTTP/1.1 one (Content-Length bodies, keep-alive,
+ * no pipelining, which {@code java.net.http} does not do) on a plain {@link ServerSocket}, one
+ * virtual thread per connection, so one per request in flight.
+ *
+ * <p><b>How a cancelled request is detected:</b> instead of sleeping its latency, the request's
+ * thread blocks reading the connection with the latency as socket timeout. A client that waits
+ * sends nothing more, so the read times out and the answer is written. A client that aborts
+ * closes the connection: the read returns end-of-stream (FIN) or fails (RST) at once, and the
+ * request is recorded in {@link #cancellations()} with its idempotency key, without charging.
+ *
+ * <p><b>Idempotency:</b> the first successful call for an {@code Idempotency-Key} acts (charges,
+ * notifies, dispatches) and gets a fresh reference; later calls with the key act no more and get
+ * the same reference, with status {@link Behaviour#replayStatus()} (200, or 409 to test clients).
+ * Failed and cancelled calls act on nothing. Thread-safe.
+ */
+public final class StubServices implements AutoCloseable {
+
+    /** The three services and the paths the adapters post to. */
+    public enum Service {
+        PAYMENT(HttpPaymentGateway.PATH, "auth"),
+        VENDOR(HttpVendorNotifier.PATH, "ack"),
+        COURIER(HttpCourierDispatcher.PATH, "dispatch");
+
+        private final String path;
+        private final String referencePrefix;
+
+        Service(String path, String referencePrefix) {
+            this.path = path;
+            this.referencePrefix = referencePrefix;
+        }
+
+        public String path() {
+            return path;
+        }
+    }
+
+    /**
+     * How one service behaves.
+     *
+     * @param latency       mean time before the answer
+     * @param jitter        the latency varies uniformly by up to this much either way
+     * @param failureRate   share of fresh calls answered {@code failureStatus}, 0..1
+     * @param failureStatus e.g. 402 (decline), 503, 429, 422
+     * @param replayStatus  status of a repeated call for a key already acted on: 200 or 409
+     */
+    public record Behaviour(Duration latency, Duration jitter, double failureRate, int failureStatus,
+                            int replayStatus) {
+
+        public Behaviour {
+            Objects.requireNonNull(latency, "latency");
+            Objects.requireNonNull(jitter, "jitter");
+            if (latency.isNegative() || jitter.isNegative()) {
+                throw new IllegalArgumentException("latency and jitter must not be negative");
+            }
+            if (!(failureRate >= 0.0 && failureRate <= 1.0)) {
+                throw new IllegalArgumentException("failureRate must be between 0 and 1, got " + failureRate);
+            }
+            if (failureStatus < 100 || failureStatus > 599 || (replayStatus != 200 && replayStatus != 409)) {
+                throw new IllegalArgumentException("bad status: failure " + failureStatus + ", replay " + replayStatus);
+            }
+        }
+
+        /** Always succeeds after {@code latency}. */
+        public static Behaviour succeeding(Duration latency) {
+            return new Behaviour(latency, Duration.ZERO, 0.0, 503, 200);
+        }
+
+        /** Every fresh call answers {@code status} after {@code latency}. */
+        public static Behaviour failing(int status, Duration latency) {
+            return new Behaviour(latency, Duration.ZERO, 1.0, status, 200);
+        }
+
+        public Behaviour withReplayStatus(int status) {
+            return new Behaviour(latency, jitter, failureRate, failureStatus, status);
+        }
+    }
+
+    /**
+     * A request as it arrived.
+     *
+     * @param deadlineMillis the {@code Request-Timeout-Ms} header, or -1 without one
+     */
+    public record Request(Service service, String idempotencyKey, long deadlineMillis, String body) {
+    }
+
+    /**
+     * A request whose client closed the connection before the answer was due.
+     *
+     * @param waited      how long after its arrival the hang-up was seen
+     * @param seenAtNanos {@link System#nanoTime()} when it was seen, to compare with the client's times
+     */
+    public record Cancellation(Service service, String idempotencyKey, Duration waited, long seenAtNanos) {
+    }
+
+    private final ServerSocket server;
+    private final Thread acceptor;
+    // Written by tests or main, read by request threads.
+    private final Map<Service, Behaviour> behaviours = new ConcurrentHashMap<>();
+    // Guarded by synchronizing on itself; only for the stub's own jitter and failure rolls.
+    private final RandomGenerator random;
+    private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
+    // Key -> reference of the call that acted; the key's presence means "acted once".
+    private final Map<String, String> references = new ConcurrentHashMap<>();
+    private final Map<String, Integer> charges = new ConcurrentHashMap<>();
+    private final AtomicLong sequence = new AtomicLong();
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final List<Cancellation> cancellations = new CopyOnWriteArrayList<>();
+
+    private StubServices(ServerSocket server, Behaviour behaviour, RandomGenerator random) {
+        this.server = server;
+        this.random = random;
+        for (Service service : Service.values()) {
+            behaviours.put(service, behaviour);
+        }
+        this.acceptor = Thread.ofVirtual().name("stub-services-accept").unstarted(this::accept);
+    }
+
+    /**
+     * Listens on {@code port} of the loopback address (0: a free one), every service behaving
+     * as {@code behaviour} until told otherwise.
+     */
+    public static StubServices start(int port, Behaviour behaviour, RandomGenerator random) throws IOException {
+        ServerSocket server = new ServerSocket();
+        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
+        StubServices stub = new StubServices(server, behaviour, random);
+        stub.acceptor.start();
+        return stub;
+    }
+
+    /** The base URL every adapter can be given, e.g. {@code http://127.0.0.1:40123/}. */
+    public URI baseUrl() {
+        return URI.create("http://" + server.getInetAddress().getHostAddress() + ":" + server.getLocalPort() + "/");
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    /** Changes how {@code service} behaves for requests that arrive from now on. */
+    public void behave(Service service, Behaviour behaviour) {
+        behaviours.put(service, Objects.requireNonNull(behaviour, "behaviour"));
+    }
+
+    /** How many times the call with {@code idempotencyKey} acted: 0 or 1, never more. */
+    public int charges(String idempotencyKey) {
+        return charges.getOrDefault(idempotencyKey, 0);
+    }
+
+    /** Every request received so far, in arrival order. */
+    public List<Request> requests() {
+        return List.copyOf(requests);
+    }
+
+    /** Every request whose client hung up before its answer, in the order they were seen. */
+    public List<Cancellation> cancellations() {
+        return List.copyOf(cancellations);
+    }
+
+    /** Stops listening and closes every connection; requests in flight end without an answer. */
+    @Override
+    public void close() throws IOException {
+        server.close();
+        for (Socket socket : connections) {
+            socket.close();
+        }
+    }
+
+    private void accept() {
+        while (!server.isClosed()) {
+            Socket socket;
+            try {
+                socket = server.accept();
+            } catch (IOException e) {
+                return; // closed
+            }
+            connections.add(socket);
+            Thread.ofVirtual().name("stub-services-" + socket.getPort()).start(() -> serve(socket));
+        }
+    }
+
+    /** Answers the requests of one connection, one after the other, until the client closes it. */
+    private void serve(Socket socket) {
+        try (socket) {
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            OutputStream out = socket.getOutputStream();
+            while (true) {
+                String requestLine = line(in);
+                if (requestLine == null) {
+                    return;
+                }
+                if (!answer(requestLine, socket, in, out)) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            // The client went away between requests or mid-answer: nothing to record.
+        } finally {
+            connections.remove(socket);
+        }
+    }
+
+    /** @return whether the connection may carry another request */
+    private boolean answer(String requestLine, Socket socket, InputStream in, OutputStream out) throws IOException {
+        long arrived = System.nanoTime();
+        String[] parts = requestLine.split(" ");
+        Map<String, String> headers = new HashMap<>();
+        for (String header = line(in); header != null && !header.isEmpty(); header = line(in)) {
+            int colon = header.indexOf(':');
+            if (colon > 0) {
+                headers.put(header.substring(0, colon).strip().toLowerCase(Locale.ROOT), header.substring(colon + 1).strip());
+            }
+        }
+        if (headers.containsKey("transfer-encoding")) {
+            write(out, 411, "{\"error\":\"send a Content-Length\"}", null, /* close= */ true);
+            return false;
+        }
+        byte[] body = in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
+        String key = headers.get("idempotency-key");
+        Service service = parts.length == 3 ? service(parts[1]) : null;
+        if (service == null || !"POST".equals(parts[0])) {
+            write(out, 404, "{\"error\":\"no such service: " + requestLine + "\"}", key, false);
+            return true;
+        }
+        requests.add(new Request(service, key, deadline(headers.get("request-timeout-ms")),
+                new String(body, StandardCharsets.UTF_8)));
+        if (key == null || key.isBlank()) {
+            write(out, 400, "{\"error\":\"Idempotency-Key is required\"}", null, false);
+            return true;
+        }
+        Behaviour behaviour = behaviours.get(service);
+        if (clientHungUpWithin(delay(behaviour), socket, in)) {
+            long seen = System.nanoTime();
+            cancellations.add(new Cancellation(service, key, Duration.ofNanos(seen - arrived), seen));
+            return false;
+        }
+        String done = references.get(key);
+        if (done != null) {
+            write(out, behaviour.replayStatus(), "{\"reference\":\"" + done + "\",\"replay\":true}", key, false);
+            return true;
+        }
+        if (roll(behaviour.failureRate())) {
+            // No Idempotency-Key echoed: this answer is not about an action taken for the key.
+            write(out, behaviour.failureStatus(), "{\"error\":\"simulated " + behaviour.failureStatus() + " from the "
+                    + service.name().toLowerCase(Locale.ROOT) + " stub\"}", null, false);
+            return true;
+        }
+        String fresh = service.referencePrefix + "-" + sequence.incrementAndGet();
+        String previous = references.putIfAbsent(key, fresh);
+        if (previous == null) {
+            charges.merge(key, 1, Integer::sum);
+        }
+        String reference = previous == null ? fresh : previous;
+        write(out, previous == null ? 200 : behaviour.replayStatus(), "{\"reference\":\"" + reference + "\"}", key, false);
+        return true;
+    }
+
+    /**
+     * Waits {@code delay} by reading the connection with it as timeout: a waiting client sends
+     * nothing, so the read times out; a client that aborted closed the connection, so the read
+     * ends at once with end-of-stream or a reset.
+     */
+    private static boolean clientHungUpWithin(Duration delay, Socket socket, InputStream in) throws IOException {
+        long millis = delay.toMillis();
+        if (millis <= 0) {
+            return false;
+        }
+        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, millis));
+        try {
+            // Returns -1 at the client's FIN. A byte instead would be a pipelined request, which
+            // java.net.http never sends: the connection is dropped all the same, as a hang-up.
+            in.read();
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true; // reset by the client
+        } finally {
+            if (!socket.isClosed()) {
+                socket.setSoTimeout(0);
+            }
+        }
+    }
+
+    private Duration delay(Behaviour behaviour) {
+        long jitter = behaviour.jitter().toNanos();
+        if (jitter == 0) {
+            return behaviour.latency();
+        }
+        long delta;
+        synchronized (random) {
+            delta = random.nextLong(-jitter, jitter + 1);
+        }
+        return Duration.ofNanos(Math.max(0, behaviour.latency().toNanos() + delta));
+    }
+
+    private boolean roll(double share) {
+        if (share <= 0) {
+            return false;
+        }
+        synchronized (random) {
+            return random.nextDouble() < share;
+        }
+    }
+
+    private static Service service(String path) {
+        for (Service service : Service.values()) {
+            if (service.path.equals(path)) {
+                return service;
+            }
+        }
+        return null;
+    }
+
+    private static long deadline(String header) {
+        try {
+            return header == null ? -1 : Long.parseLong(header);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static void write(OutputStream out, int status, String json, String key, boolean close) throws IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        StringBuilder head = new StringBuilder("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n")
+                .append("Content-Type: application/json\r\n")
+                .append("Content-Length: ").append(body.length).append("\r\n");
+        if (key != null) {
+            head.append("Idempotency-Key: ").append(key).append("\r\n");
+        }
+        if (close) {
+            head.append("Connection: close\r\n");
+        }
+        head.append("\r\n");
+        out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+        out.write(body);
+        out.flush();
+    }
+
+    private static String reason(int status) {
+        return switch (status) {
+            case 200 -> "OK";
+            case 400 -> "Bad Request";
+            case 402 -> "Payment Required";
+            case 404 -> "Not Found";
+            case 409 -> "Conflict";
+            case 411 -> "Length Required";
+            case 429 -> "Too Many Requests";
+            case 502 -> "Bad Gateway";
+            case 503 -> "Service Unavailable";
+            case 504 -> "Gateway Timeout";
+            default -> "Status";
+        };
+    }
+
+    /** One CRLF-terminated line, or {@code null} at end of stream before any byte. */
+    private static String line(InputStream in) throws IOException {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream(128);
+        int b;
+        while ((b = in.read()) != -1) {
+            if (b == '\n') {
+                break;
+            }
+            if (b != '\r') {
+                buffer.write(b);
+            }
+            if (buffer.size() > 16 * 1024) {
+                throw new IOException("header line too long");
+            }
+        }
+        if (b == -1 && buffer.size() == 0) {
+            return null;
+        }
+        return buffer.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * Runs the stub until killed: {@code --port 8089 --latency 50ms --jitter 10ms
+     * --payment-failure-rate 0.1 --vendor-failure-rate 0.05 --courier-failure-rate 0.05 --seed 1}.
+     * Payment failures are declines (402); vendor and courier failures are 503.
+     */
+    public static void main(String[] args) throws Exception {
+        int port = 8089;
+        Duration latency = Duration.ofMillis(20);
+        Duration jitter = Duration.ZERO;
+        Map<Service, Double> rates = new EnumMap<>(Service.class);
+        long seed = System.nanoTime();
+        List<String> rest = new ArrayList<>(List.of(args));
+        while (!rest.isEmpty()) {
+            String flag = rest.removeFirst();
+            if (rest.isEmpty()) {
+                throw new IllegalArgumentException(flag + " needs a value");
+            }
+            String value = rest.removeFirst();
+            switch (flag) {
+                case "--port" -> port = Integer.parseInt(value);
+                case "--latency" -> latency = Durations.parse(value);
+                case "--jitter" -> jitter = Durations.parse(value);
+                case "--payment-failure-rate" -> rates.put(Service.PAYMENT, Double.parseDouble(value));
+                case "--vendor-failure-rate" -> rates.put(Service.VENDOR, Double.parseDouble(value));
+                case "--courier-failure-rate" -> rates.put(Service.COURIER, Double.parseDouble(value));
+                case "--seed" -> seed = Long.parseLong(value);
+                default -> throw new IllegalArgumentException("unknown option " + flag);
+            }
+        }
+        StubServices stub = start(port, Behaviour.succeeding(latency), new Random(seed));
+        for (Service service : Service.values()) {
+            int status = service == Service.PAYMENT ? 402 : 503;
+            stub.behave(service, new Behaviour(latency, jitter, rates.getOrDefault(service, 0.0), status, 200));
+        }
+        System.out.println("stub services at " + stub.baseUrl() + " (" + HttpPaymentGateway.PATH + ", "
+                + HttpVendorNotifier.PATH + ", " + HttpCourierDispatcher.PATH + "), latency " + latency
+                + " +/- " + jitter + ", failure rates " + rates);
+        Thread.currentThread().join();
+    }
+}

@@ -1,0 +1,240 @@
+package dev.orderpipeline.worker.steps.http;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orderpipeline.contract.ErrorClass;
+import dev.orderpipeline.contract.OrderPlaced;
+import dev.orderpipeline.contract.SampleOrders;
+import dev.orderpipeline.worker.pipeline.ErrorClassifier;
+import dev.orderpipeline.worker.steps.CourierPool;
+import dev.orderpipeline.worker.steps.StepContext;
+import dev.orderpipeline.worker.steps.http.StubServices.Behaviour;
+import dev.orderpipeline.worker.steps.http.StubServices.Service;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The three HTTP adapters against {@link StubServices} on a free port: results, failures, deadline, cancellation. */
+@Timeout(30)
+class HttpStepsTest {
+
+    private static final Duration FAST = Duration.ofMillis(5);
+
+    private final Clock clock = Clock.systemUTC();
+    private final HttpClient client = HttpSteps.newClient(Duration.ofSeconds(2));
+    private final CourierPool couriers = new CourierPool(2);
+    private StubServices stub;
+    private HttpPaymentGateway payment;
+    private HttpVendorNotifier vendor;
+    private HttpCourierDispatcher courier;
+
+    @BeforeEach
+    void start() throws IOException {
+        stub = StubServices.start(0, Behaviour.succeeding(FAST), new Random(1));
+        payment = new HttpPaymentGateway(client, stub.baseUrl());
+        vendor = new HttpVendorNotifier(client, stub.baseUrl());
+        courier = new HttpCourierDispatcher(client, stub.baseUrl(), couriers);
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        stub.close();
+        client.close();
+    }
+
+    private static OrderPlaced order(String id) {
+        return SampleOrders.order(id, Instant.parse("2026-11-27T10:00:00Z"), null, new Random(7));
+    }
+
+    private StepContext context(String key, Duration left) {
+        return new StepContext(clock.instant().plus(left), key, clock);
+    }
+
+    /** Runs {@code service}'s adapter for {@code order}; what it returned, as text. */
+    private String call(Service service, OrderPlaced order, StepContext context) throws Exception {
+        return switch (service) {
+            case PAYMENT -> payment.authorize(order, context);
+            case VENDOR -> vendor.notify(order, context);
+            case COURIER -> {
+                try (CourierPool.Lease lease = courier.assign(order, context)) {
+                    yield lease.courierId();
+                }
+            }
+        };
+    }
+
+    @Test
+    void everyStepSucceeds_withReferences_headersAndJsonBody() throws Exception {
+        OrderPlaced order = order("o-ok");
+
+        String auth = payment.authorize(order, context("o-ok:payment", Duration.ofSeconds(5)));
+        String ack = vendor.notify(order, context("o-ok:vendor", Duration.ofSeconds(5)));
+        CourierPool.Lease lease = courier.assign(order, context("o-ok:courier", Duration.ofSeconds(5)));
+
+        assertTrue(auth.startsWith("auth-"), () -> "authorisation " + auth);
+        assertTrue(ack.startsWith("ack-"), () -> "acknowledgement " + ack);
+        assertEquals(1, couriers.inUse(), "the lease holds a local courier until the order is over");
+        lease.close();
+        assertEquals(3, stub.requests().size(), () -> "requests " + stub.requests());
+        for (StubServices.Request request : stub.requests()) {
+            assertEquals("o-ok:" + request.service().name().toLowerCase(java.util.Locale.ROOT), request.idempotencyKey());
+            assertTrue(request.deadlineMillis() > 4_000 && request.deadlineMillis() <= 5_000,
+                    () -> "Request-Timeout-Ms should be the ~5000 ms left, got " + request);
+            assertTrue(request.body().contains("\"orderId\":\"o-ok\""), () -> "body " + request.body());
+        }
+        assertTrue(stub.requests().getFirst().body().contains("\"minorUnits\":" + order.amount().minorUnits()),
+                () -> "payment body has the amount: " + stub.requests().getFirst().body());
+    }
+
+    @ParameterizedTest(name = "{0} answers {1} -> {2}")
+    @CsvSource({
+            "PAYMENT, 402, PAYMENT_DECLINED",
+            "PAYMENT, 429, VENDOR_UNAVAILABLE",
+            "PAYMENT, 503, VENDOR_UNAVAILABLE",
+            "PAYMENT, 500, VENDOR_UNAVAILABLE",
+            "PAYMENT, 400, INTERNAL",
+            "PAYMENT, 409, INTERNAL",
+            "PAYMENT, 422, INTERNAL",
+            "VENDOR,  503, VENDOR_UNAVAILABLE",
+            "VENDOR,  502, VENDOR_UNAVAILABLE",
+            "VENDOR,  504, VENDOR_UNAVAILABLE",
+            "VENDOR,  429, VENDOR_UNAVAILABLE",
+            "VENDOR,  402, INTERNAL",
+            "VENDOR,  404, INTERNAL",
+            "COURIER, 503, NO_COURIER_AVAILABLE",
+            "COURIER, 502, NO_COURIER_AVAILABLE",
+            "COURIER, 429, NO_COURIER_AVAILABLE",
+            "COURIER, 400, INTERNAL",
+    })
+    void failingAnswer_isClassified(Service service, int status, ErrorClass want) {
+        stub.behave(service, Behaviour.failing(status, FAST));
+
+        Exception thrown = assertThrows(Exception.class,
+                () -> call(service, order("o-f"), context("o-f:" + service, Duration.ofSeconds(5))));
+
+        assertEquals(want, ErrorClassifier.classify(thrown),
+                () -> service + " answering " + status + ": got " + thrown);
+        assertEquals(0, couriers.inUse(), "a failed courier call gives its local courier back");
+        assertEquals(0, stub.charges("o-f:" + service), "a failed call charges nothing");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"PAYMENT, VENDOR_UNAVAILABLE", "VENDOR, VENDOR_UNAVAILABLE", "COURIER, NO_COURIER_AVAILABLE"})
+    void serviceUnreachable_isUnavailable(Service service, ErrorClass want) throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        URI nowhere = URI.create("http://127.0.0.1:" + closedPort + "/");
+        payment = new HttpPaymentGateway(client, nowhere);
+        vendor = new HttpVendorNotifier(client, nowhere);
+        courier = new HttpCourierDispatcher(client, nowhere, couriers);
+
+        Exception thrown = assertThrows(Exception.class,
+                () -> call(service, order("o-down"), context("o-down:x", Duration.ofSeconds(5))));
+
+        assertEquals(want, ErrorClassifier.classify(thrown), () -> "got " + thrown);
+        assertEquals(0, couriers.inUse(), "couriers not returned");
+    }
+
+    @Test
+    void sameOrderTwice_chargesOnce_andAnswersTheSameAuthorisation() throws Exception {
+        OrderPlaced order = order("o-twice");
+
+        String first = payment.authorize(order, context("o-twice:payment", Duration.ofSeconds(5)));
+        String second = payment.authorize(order, context("o-twice:payment", Duration.ofSeconds(5)));
+
+        assertEquals(first, second, "a replay returns the first authorisation");
+        assertEquals(1, stub.charges("o-twice:payment"), "charged once for two calls with one key");
+        assertEquals(2, stub.requests().size());
+    }
+
+    @Test
+    void conflictForOurKey_isAReplay_notAFailure() throws Exception {
+        stub.behave(Service.PAYMENT, Behaviour.succeeding(FAST).withReplayStatus(409));
+        OrderPlaced order = order("o-409");
+
+        String first = payment.authorize(order, context("o-409:payment", Duration.ofSeconds(5)));
+        String replay = payment.authorize(order, context("o-409:payment", Duration.ofSeconds(5)));
+
+        assertEquals(first, replay, "409 echoing our Idempotency-Key is the first call's result");
+        assertEquals(1, stub.charges("o-409:payment"));
+    }
+
+    @Test
+    void answerSlowerThanTheDeadline_isTimeout_andTheServiceSeesTheCallAbandoned() {
+        stub.behave(Service.VENDOR, Behaviour.succeeding(Duration.ofSeconds(5)));
+        long start = System.nanoTime();
+
+        Exception thrown = assertThrows(Exception.class,
+                () -> vendor.notify(order("o-slow"), context("o-slow:vendor", Duration.ofMillis(300))));
+
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertEquals(ErrorClass.TIMEOUT, ErrorClassifier.classify(thrown), () -> "got " + thrown);
+        assertInstanceOf(HttpTimeoutException.class, thrown.getCause(), () -> "cause of " + thrown);
+        assertTrue(took.compareTo(Duration.ofMillis(250)) >= 0 && took.compareTo(Duration.ofSeconds(3)) < 0,
+                () -> "the call should end at the 300 ms deadline, took " + took.toMillis() + " ms");
+        long sent = stub.requests().getFirst().deadlineMillis();
+        assertTrue(sent > 0 && sent <= 300, () -> "Request-Timeout-Ms " + sent + ", want (0, 300]");
+        await("the stub sees the timed-out call's connection closed").atMost(Duration.ofSeconds(3))
+                .until(() -> stub.cancellations().stream().anyMatch(c -> c.idempotencyKey().equals("o-slow:vendor")));
+        assertEquals(0, stub.charges("o-slow:vendor"));
+    }
+
+    @Test
+    void deadlineAlreadyPassed_isTimeout_withoutACall() {
+        Exception thrown = assertThrows(Exception.class,
+                () -> payment.authorize(order("o-late"), context("o-late:payment", Duration.ofMillis(-1))));
+
+        assertEquals(ErrorClass.TIMEOUT, ErrorClassifier.classify(thrown), () -> "got " + thrown);
+        assertEquals(0, stub.requests().size(), "no request for a call that cannot finish");
+    }
+
+    @Test
+    void interruptedCall_endsAtOnce_andTheServiceSeesItCancelled() throws Exception {
+        stub.behave(Service.PAYMENT, Behaviour.succeeding(Duration.ofSeconds(10)));
+        CompletableFuture<Throwable> ended = new CompletableFuture<>();
+        Thread step = Thread.ofVirtual().start(() -> {
+            try {
+                payment.authorize(order("o-int"), context("o-int:payment", Duration.ofSeconds(20)));
+                ended.complete(null);
+            } catch (Throwable t) {
+                ended.complete(t);
+            }
+        });
+        await("the payment request reaches the stub").atMost(Duration.ofSeconds(5)).until(() -> !stub.requests().isEmpty());
+
+        long interruptedAt = System.nanoTime();
+        step.interrupt();
+        Throwable failure = ended.get();
+        long returnedAfter = System.nanoTime() - interruptedAt;
+
+        assertInstanceOf(InterruptedException.class, failure, "an interrupted step ends with InterruptedException");
+        assertTrue(returnedAfter < Duration.ofSeconds(1).toNanos(), () -> "returned " + returnedAfter / 1_000 + " us after the interrupt");
+        await("the stub sees the payment call's connection closed").atMost(Duration.ofSeconds(3))
+                .until(() -> stub.cancellations().stream().anyMatch(c -> c.idempotencyKey().equals("o-int:payment")));
+        StubServices.Cancellation seen = stub.cancellations().getFirst();
+        assertNotNull(seen);
+        assertTrue(seen.seenAtNanos() - interruptedAt < Duration.ofSeconds(1).toNanos(),
+                () -> "stub saw the hang-up " + (seen.seenAtNanos() - interruptedAt) / 1_000 + " us after the interrupt");
+        assertEquals(0, stub.charges("o-int:payment"), "a cancelled call charges nothing");
+    }
+}
