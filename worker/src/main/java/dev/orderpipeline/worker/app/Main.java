@@ -3,6 +3,7 @@ package dev.orderpipeline.worker.app;
 import dev.orderpipeline.contract.OrderCodec;
 import dev.orderpipeline.worker.config.ConfigException;
 import dev.orderpipeline.worker.config.Durations;
+import dev.orderpipeline.worker.config.StepServices;
 import dev.orderpipeline.worker.config.EffectiveConfig;
 import dev.orderpipeline.worker.config.EffectiveConfig.Setting;
 import dev.orderpipeline.worker.config.EffectiveConfig.Source;
@@ -155,6 +156,17 @@ public final class Main implements Callable<Integer> {
                     + "(logged). Env: HTTP_PORT (default: ${DEFAULT-VALUE}).")
     int httpPort;
 
+    @Option(names = "--payment-url", paramLabel = "URL",
+            description = "Base URL of the payment service; with --vendor-url and --courier-url the worker calls the "
+                    + "three services over HTTP instead of simulating them. Env: PAYMENT_URL.")
+    String paymentUrl;
+
+    @Option(names = "--vendor-url", paramLabel = "URL", description = "Base URL of the vendor service. Env: VENDOR_URL.")
+    String vendorUrl;
+
+    @Option(names = "--courier-url", paramLabel = "URL", description = "Base URL of the courier service. Env: COURIER_URL.")
+    String courierUrl;
+
     @Option(names = "--kafka", paramLabel = "KEY=VALUE",
             description = "Extra Kafka client property for all clients, e.g. --kafka security.protocol=SASL_SSL. Repeatable.")
     Map<String, String> kafkaProperties = new LinkedHashMap<>();
@@ -242,7 +254,8 @@ public final class Main implements Callable<Integer> {
                 duration("--drain-budget (DRAIN_BUDGET)", drainBudget),
                 duration("--commit-interval (COMMIT_INTERVAL)", commitInterval),
                 courierPoolSize, maxOrderBytes, simulation, kafka,
-                duration("--connect-timeout (CONNECT_TIMEOUT)", connectTimeout), httpPort);
+                duration("--connect-timeout (CONNECT_TIMEOUT)", connectTimeout), httpPort,
+                StepServices.of(paymentUrl, vendorUrl, courierUrl));
     }
 
     private static Ordering ordering(String value) {

@@ -15,6 +15,12 @@ import dev.orderpipeline.worker.pipeline.OrderPipeline;
 import dev.orderpipeline.worker.pipeline.StepTracker;
 import dev.orderpipeline.worker.steps.CourierPool;
 import dev.orderpipeline.worker.steps.SimulatedSteps;
+import dev.orderpipeline.worker.steps.http.HttpCourierDispatcher;
+import dev.orderpipeline.worker.steps.http.HttpPaymentGateway;
+import dev.orderpipeline.worker.steps.http.HttpSteps;
+import dev.orderpipeline.worker.steps.http.HttpVendorNotifier;
+import dev.orderpipeline.worker.config.StepServices;
+import java.net.http.HttpClient;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Random;
@@ -84,11 +90,18 @@ public final class Worker implements AutoCloseable {
             CourierPool couriers = new CourierPool(config.courierPoolSize());
             workerMetrics.bindCourierPool(couriers::inUse, couriers.size());
             Random random = new Random();
-            OrderPipeline pipeline = new OrderPipeline(
-                    SimulatedSteps.payment(config.simulation(), random),
-                    SimulatedSteps.vendor(config.simulation(), random),
-                    SimulatedSteps.courier(config.simulation(), random, couriers),
-                    config.orderDeadline(), config.workerId(), tracker, clock);
+            OrderPipeline pipeline = config.services() == null
+                    ? new OrderPipeline(
+                            SimulatedSteps.payment(config.simulation(), random),
+                            SimulatedSteps.vendor(config.simulation(), random),
+                            SimulatedSteps.courier(config.simulation(), random, couriers),
+                            config.orderDeadline(), config.workerId(), tracker, clock)
+                    : httpPipeline(config, couriers, tracker, clock);
+            if (config.services() != null) {
+                log.info("steps call payment at {}, vendor at {}, courier at {}", config.services().payment(),
+                        config.services().vendor(), config.services().courier());
+            }
+
             KafkaWorker kafka = KafkaWorker.start(settings, pipeline, new OrderCodec(config.maxOrderBytes()), clock,
                     workerMetrics, health);
             log.info("worker {} consuming {} in group {}; outcomes to {}, dead letters to {}; deadline {} ms, "
@@ -117,6 +130,15 @@ public final class Worker implements AutoCloseable {
         } catch (IOException e) {
             throw new ConfigException("--http-port (HTTP_PORT)", "cannot listen on port " + port + ": " + e.getMessage());
         }
+    }
+
+    private static OrderPipeline httpPipeline(WorkerConfig config, CourierPool couriers, StepTracker tracker, Clock clock) {
+        HttpClient client = HttpSteps.newClient(config.connectTimeout());
+        StepServices services = config.services();
+        return new OrderPipeline(new HttpPaymentGateway(client, services.payment()),
+                new HttpVendorNotifier(client, services.vendor()),
+                new HttpCourierDispatcher(client, services.courier(), couriers),
+                config.orderDeadline(), config.workerId(), tracker, clock);
     }
 
     /** Asks the worker to stop: no new orders, in-flight ones finish within the drain budget. */

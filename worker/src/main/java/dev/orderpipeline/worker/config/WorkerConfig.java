@@ -30,6 +30,8 @@ import java.util.Objects;
  * @param simulation        latency and failure behaviour of the built-in simulated steps
  * @param kafkaOverrides    extra Kafka client properties, applied last (e.g. security settings)
  * @param connectTimeout    how long start-up waits for the cluster to answer
+ * @param services          the real step services for the HTTP adapters; {@code null} runs the
+ *                          built-in simulated steps
  * @param httpPort          port of /metrics and /health/*; 0 picks a free one
  */
 public record WorkerConfig(
@@ -53,7 +55,8 @@ public record WorkerConfig(
         SimulationSettings simulation,
         Map<String, String> kafkaOverrides,
         Duration connectTimeout,
-        int httpPort) {
+        int httpPort,
+        StepServices services) {
 
     /** Without {@code httpPort}: the endpoints listen on a free port, as tests and embedders want. */
     public WorkerConfig(String bootstrapServers, boolean embeddedBroker, int embeddedBrokerPort, String ordersTopic,
@@ -63,7 +66,8 @@ public record WorkerConfig(
                         SimulationSettings simulation, Map<String, String> kafkaOverrides, Duration connectTimeout) {
         this(bootstrapServers, embeddedBroker, embeddedBrokerPort, ordersTopic, resultsTopic, deadLetterTopic, groupId,
                 workerId, createTopics, topicPartitions, orderDeadline, maxInFlight, ordering, drainBudget, commitInterval,
-                courierPoolSize, maxOrderBytes, simulation, kafkaOverrides, connectTimeout, /* httpPort= */ 0);
+                courierPoolSize, maxOrderBytes, simulation, kafkaOverrides, connectTimeout, /* httpPort= */ 0,
+                /* services= */ null);
     }
 
     public WorkerConfig {

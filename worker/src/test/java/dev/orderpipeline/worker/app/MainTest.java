@@ -56,6 +56,11 @@ class MainTest {
                         "--kafka enable.auto.commit: is managed by the worker"),
                 Arguments.of(new String[] {"--bootstrap-servers", "127.0.0.1:9092", "--max-in-flight", "many"},
                         "Invalid value for option '--max-in-flight'"),
+                Arguments.of(new String[] {"--bootstrap-servers", "127.0.0.1:9092", "--payment-url", "http://pay.local"},
+                        "--payment-url/--vendor-url/--courier-url: give all three (HTTP steps) or none"),
+                Arguments.of(new String[] {"--bootstrap-servers", "127.0.0.1:9092", "--payment-url", "ftp://pay.local",
+                        "--vendor-url", "http://v", "--courier-url", "http://c"},
+                        "--payment-url (PAYMENT_URL): \"ftp://pay.local\" is not an http:// or https:// URL"),
                 Arguments.of(new String[] {"--no-such-flag"}, "Unknown option: '--no-such-flag'"));
     }
 

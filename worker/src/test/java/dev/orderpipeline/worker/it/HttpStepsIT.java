@@ -1,0 +1,73 @@
+package dev.orderpipeline.worker.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.orderpipeline.contract.ErrorClass;
+import dev.orderpipeline.contract.OrderCodec;
+import dev.orderpipeline.contract.OrderOutcome;
+import dev.orderpipeline.contract.OrderPlaced;
+import dev.orderpipeline.contract.OrderStatus;
+import dev.orderpipeline.contract.SampleOrders;
+import dev.orderpipeline.worker.app.Worker;
+import dev.orderpipeline.worker.config.StepServices;
+import dev.orderpipeline.worker.config.WorkerConfig;
+import dev.orderpipeline.worker.kafka.Ordering;
+import dev.orderpipeline.worker.steps.SimulationSettings;
+import dev.orderpipeline.worker.steps.http.StubServices;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Random;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The worker calling real HTTP services (the stub) instead of simulating them: outcomes follow
+ * the services' answers, and an order placed twice is charged once.
+ */
+@Timeout(120)
+class HttpStepsIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @Test
+    void worker_callsTheServicesOverHttp_mapsTheirAnswers_andChargesAnOrderOnce() throws Exception {
+        try (PipelineTopics topics = new PipelineTopics("http-steps");
+             StubServices stub = StubServices.start(0, StubServices.Behaviour.succeeding(Duration.ofMillis(10)),
+                     new SplittableRandom(1))) {
+            WorkerConfig config = new WorkerConfig(topics.bootstrapServers(), false, 0, topics.orders, topics.results,
+                    topics.deadLetters, topics.groupId, "http-worker", false, PipelineTopics.PARTITIONS,
+                    Duration.ofSeconds(5), 64, Ordering.KEY, Duration.ofSeconds(20), Duration.ofMillis(200), 8,
+                    OrderCodec.DEFAULT_MAX_ORDER_BYTES, SimulationSettings.DEFAULTS, Map.of(), Duration.ofSeconds(30),
+                    0, new StepServices(stub.baseUrl(), stub.baseUrl(), stub.baseUrl()));
+            Worker worker = Worker.start(config, Clock.systemUTC());
+            try {
+                OrderPlaced paid = SampleOrders.order("http-1", Instant.now(), null, new Random(1));
+                topics.send(paid);
+                await("outcome of the first order").atMost(WAIT).until(() -> topics.outcomes().containsKey("http-1"));
+                assertEquals(OrderStatus.SUCCEEDED, topics.onlyOutcome("http-1").status(), () -> topics.outcomes().toString());
+
+                // The same order again (a sender's retry): answered again, charged once.
+                topics.send(paid);
+                await("second outcome").atMost(WAIT).until(() -> topics.outcomes().get("http-1").size() == 2);
+                assertEquals(OrderStatus.SUCCEEDED, topics.outcomes().get("http-1").get(1).status());
+                assertEquals(1, stub.charges("http-1:payment"), "the same order was charged twice");
+
+                stub.behave(StubServices.Service.PAYMENT, StubServices.Behaviour.failing(402, Duration.ofMillis(5)));
+                topics.send(SampleOrders.order("http-2", Instant.now(), null, new Random(2)));
+                await("outcome of the declined order").atMost(WAIT).until(() -> topics.outcomes().containsKey("http-2"));
+                OrderOutcome declined = topics.onlyOutcome("http-2");
+                assertEquals(ErrorClass.PAYMENT_DECLINED, declined.errorClass(), declined::toString);
+                assertEquals(0, stub.charges("http-2:payment"));
+            } finally {
+                worker.requestStop();
+                worker.close();
+            }
+            assertEquals(0, worker.tracker().running());
+            assertEquals(java.util.Set.of("http-1"), topics.duplicates(), "only the order placed twice has two outcomes");
+        }
+    }
+}
