@@ -46,7 +46,7 @@ import sun.misc.Signal;
                 "1:fatal error at run time (see the log); uncommitted orders are redone on restart",
                 "2:invalid configuration (one line names the option and the problem)",
                 "3:stopped, but some orders did not finish within --drain-budget; they will be redone",
-                "4:the Kafka cluster could not be reached at start-up"})
+                "4:the Kafka cluster could not be reached, or refused the credentials, at start-up"})
 public final class Main implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(Main.class);

@@ -116,6 +116,11 @@ public final class KafkaWorker implements AutoCloseable {
         try (Admin admin = Admin.create(props)) {
             return admin.describeCluster().clusterId().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.AuthenticationException) {
+                // Reachable, but the credentials were refused: say that, not "cannot reach".
+                throw new IllegalStateException("Kafka at " + settings.bootstrapServers() + " refused the credentials: "
+                        + e.getCause().getMessage(), e.getCause());
+            }
             throw new IllegalStateException("cannot reach Kafka at " + settings.bootstrapServers() + ": "
                     + e.getCause().getMessage(), e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {

@@ -73,4 +73,25 @@ class ContainerFilesTest {
                 "the Dockerfile copies worker/target/order-worker.jar; the build must make it");
         assertEquals(2, dockerfile.lines().filter(l -> l.startsWith("ENTRYPOINT")).count());
     }
+
+    @Test
+    void httpProfile_runsTheStubServices_andPointsTheWorkerAtThem() throws IOException {
+        JsonNode services = compose().get("services");
+        String entrypoint = services.get("stubs").get("entrypoint").toString();
+        assertTrue(entrypoint.contains(dev.orderpipeline.worker.steps.http.StubServices.class.getName()), entrypoint);
+        assertTrue(entrypoint.contains("0.0.0.0"), "the stubs must listen beyond the container's loopback: " + entrypoint);
+        JsonNode env = services.get("worker-http").get("environment");
+        for (String url : List.of("PAYMENT_URL", "VENDOR_URL", "COURIER_URL")) {
+            assertTrue(env.get(url).asText().startsWith("http://stubs:8090"), () -> url + " = " + env.get(url));
+        }
+    }
+
+    @Test
+    void prometheus_scrapesTheWorkersMetricsPort() throws IOException {
+        JsonNode prometheus = new ObjectMapper(new YAMLFactory()).readTree(ROOT.resolve("prometheus.yml").toFile());
+        JsonNode job = prometheus.get("scrape_configs").get(0);
+        assertEquals("/metrics", job.get("metrics_path").asText());
+        assertEquals("worker:8080", job.get("static_configs").get(0).get("targets").get(0).asText());
+        assertTrue(compose().get("services").get("worker").get("ports").toString().contains("8080:8080"));
+    }
 }

@@ -158,8 +158,14 @@ public final class StubServices implements AutoCloseable {
      * as {@code behaviour} until told otherwise.
      */
     public static StubServices start(int port, Behaviour behaviour, RandomGenerator random) throws IOException {
+        return start(InetAddress.getLoopbackAddress(), port, behaviour, random);
+    }
+
+    /** As {@link #start(int, Behaviour, RandomGenerator)}, on {@code address} (a container needs 0.0.0.0). */
+    public static StubServices start(InetAddress address, int port, Behaviour behaviour, RandomGenerator random)
+            throws IOException {
         ServerSocket server = new ServerSocket();
-        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
+        server.bind(new InetSocketAddress(address, port), 128);
         StubServices stub = new StubServices(server, behaviour, random);
         stub.acceptor.start();
         return stub;
@@ -418,6 +424,7 @@ public final class StubServices implements AutoCloseable {
      */
     public static void main(String[] args) throws Exception {
         int port = 8089;
+        InetAddress host = InetAddress.getLoopbackAddress();
         Duration latency = Duration.ofMillis(20);
         Duration jitter = Duration.ZERO;
         Map<Service, Double> rates = new EnumMap<>(Service.class);
@@ -431,6 +438,7 @@ public final class StubServices implements AutoCloseable {
             String value = rest.removeFirst();
             switch (flag) {
                 case "--port" -> port = Integer.parseInt(value);
+                case "--host" -> host = InetAddress.getByName(value);
                 case "--latency" -> latency = Durations.parse(value);
                 case "--jitter" -> jitter = Durations.parse(value);
                 case "--payment-failure-rate" -> rates.put(Service.PAYMENT, Double.parseDouble(value));
@@ -440,7 +448,7 @@ public final class StubServices implements AutoCloseable {
                 default -> throw new IllegalArgumentException("unknown option " + flag);
             }
         }
-        StubServices stub = start(port, Behaviour.succeeding(latency), new Random(seed));
+        StubServices stub = start(host, port, Behaviour.succeeding(latency), new Random(seed));
         for (Service service : Service.values()) {
             int status = service == Service.PAYMENT ? 402 : 503;
             stub.behave(service, new Behaviour(latency, jitter, rates.getOrDefault(service, 0.0), status, 200));
