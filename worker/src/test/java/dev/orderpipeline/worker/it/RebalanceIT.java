@@ -61,6 +61,7 @@ class RebalanceIT {
             // A second worker joins while orders keep coming: some partitions move, with orders
             // in flight on them.
             Worker second = Worker.start(config(topics, "rb-second"), Clock.systemUTC());
+            await("the second worker holds a partition").atMost(WAIT).until(() -> ready(second));
             topics.sendAll(orders.subList(300, 600));
             await("the second worker answers too").atMost(WAIT).until(() -> answeredBy(topics, "rb-second") >= 30);
 
@@ -80,6 +81,15 @@ class RebalanceIT {
             assertEquals(ids, topics.outcomes().keySet());
             assertEquals(Set.of(), topics.duplicates(), "orders answered twice across the rebalances");
             assertTrue(answeredBy(topics, "rb-first") > 0 && answeredBy(topics, "rb-second") > 0);
+        }
+    }
+
+    /** Whether {@code worker}'s readiness endpoint says it holds partitions. */
+    private static boolean ready(Worker worker) throws Exception {
+        try (var client = java.net.http.HttpClient.newHttpClient()) {
+            var request = java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + worker.httpPort() + "/health/ready")).build();
+            return client.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         }
     }
 

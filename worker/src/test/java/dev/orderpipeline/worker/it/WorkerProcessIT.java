@@ -98,7 +98,7 @@ class WorkerProcessIT {
     @Test
     void killMinus9ThenRestart_everyOrderEndsWithAnOutcome() throws Exception {
         try (PipelineTopics topics = new PipelineTopics("kill9")) {
-            List<OrderPlaced> orders = orders("kill", 600);
+            List<OrderPlaced> orders = orders("kill", 2000);
             int duplicates;
             try (WorkerProcess doomed = WorkerProcess.start("kill9-first",
                     args(topics, "kill9-first", "50ms", "--max-in-flight", "32"))) {
