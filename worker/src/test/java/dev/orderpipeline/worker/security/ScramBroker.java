@@ -139,19 +139,13 @@ final class ScramBroker implements AutoCloseable {
     }
 
     /** The credentials reach the broker's metadata cache a moment after the controller took them. */
-    private void awaitLogin() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            try (Admin admin = Admin.create(adminClientProps())) {
-                admin.describeCluster().clusterId().get();
-                return;
-            } catch (ExecutionException e) {
-                if (System.nanoTime() - deadline > 0) {
-                    throw new IllegalStateException("admin cannot log in over SASL within 30 s", e.getCause());
-                }
-            }
-            Thread.sleep(100);
-        }
+    private void awaitLogin() {
+        org.awaitility.Awaitility.await("admin can log in over SASL").atMost(Duration.ofSeconds(30))
+                .pollInSameThread().ignoreExceptions().until(() -> {
+                    try (Admin admin = Admin.create(adminClientProps())) {
+                        return admin.describeCluster().clusterId().get() != null;
+                    }
+                });
     }
 
     private static int freePort() {
