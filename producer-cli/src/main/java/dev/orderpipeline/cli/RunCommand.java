@@ -20,7 +20,6 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -68,17 +67,10 @@ final class RunCommand implements Callable<Integer> {
             description = "How long to wait for the answers after the last record is acked. Default: ${DEFAULT-VALUE}.")
     Duration timeout;
 
-    @Option(names = "--orders-topic", paramLabel = "TOPIC", defaultValue = Topics.ORDERS,
-            description = "Topic to send the orders to. Default: ${DEFAULT-VALUE}.")
-    String ordersTopic;
 
-    @Option(names = "--results-topic", paramLabel = "TOPIC", defaultValue = Topics.RESULTS,
-            description = "Topic the outcomes appear on. Default: ${DEFAULT-VALUE}.")
-    String resultsTopic;
 
-    @Option(names = "--dlt-topic", paramLabel = "TOPIC", defaultValue = Topics.DEAD_LETTERS,
-            description = "Topic malformed records are dead-lettered to. Default: ${DEFAULT-VALUE}.")
-    String deadLetterTopic;
+    @Mixin
+    PipelineTopicOptions topicNames;
 
     @Mixin
     OrderInputOptions input;
@@ -100,28 +92,24 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Progress progress = new Progress(spec.commandLine().getErr(), context.clock());
 
-        Map<String, String> topics = new LinkedHashMap<>();
-        topics.put(ordersTopic, "--orders-topic");
-        topics.put(resultsTopic, "--results-topic");
-        topics.put(deadLetterTopic, "--dlt-topic");
-        Map<String, Integer> partitions = ClusterCheck.partitionCounts(connection, topics);
+        Map<String, Integer> partitions = ClusterCheck.partitionCounts(connection, topicNames.byOption());
 
         OutcomeTracker tracker = new OutcomeTracker();
         SendResult sent;
         Completion completion;
         Duration waited;
-        try (ResultConsumer results = ResultConsumer.start(connection, resultsTopic, deadLetterTopic, partitions,
+        try (ResultConsumer results = ResultConsumer.start(connection, topicNames.results, topicNames.deadLetters, partitions,
                 tracker, context.clock())) {
-            progress.say("sending " + orders.describe() + " to " + ordersTopic + " at " + connection.bootstrapServers());
+            progress.say("sending " + orders.describe() + " to " + topicNames.orders + " at " + connection.bootstrapServers());
             try (OrderSender sender = OrderSender.open(connection, context.clock())) {
-                sent = sender.sendAll(orders, orders.size(), ordersTopic,
+                sent = sender.sendAll(orders, orders.size(), topicNames.orders,
                         tracking(tracker, progress, orders.size(), context.clock()), input.pacer(context));
             }
             tracker.allSent();
-            SendReport.lines(sent, orders.describe(), ordersTopic).forEach(out::println);
+            SendReport.lines(sent, orders.describe(), topicNames.orders).forEach(out::println);
             out.flush();
-            progress.say("waiting up to " + Durations.format(timeout) + " for the answers on " + resultsTopic
-                    + " and " + deadLetterTopic);
+            progress.say("waiting up to " + Durations.format(timeout) + " for the answers on " + topicNames.results
+                    + " and " + topicNames.deadLetters);
             Instant waitStart = context.clock().instant();
             long deadline = System.nanoTime() + timeout.toNanos();
             completion = awaitAnswers(tracker, progress, deadline);
@@ -132,7 +120,7 @@ final class RunCommand implements Callable<Integer> {
         }
 
         RunSummary summary = tracker.summary();
-        RunReport.lines(summary, resultsTopic, deadLetterTopic, waited, timeout).forEach(out::println);
+        RunReport.lines(summary, topicNames.results, topicNames.deadLetters, waited, timeout).forEach(out::println);
         out.flush();
         return exitCode(completion, sent, summary, progress).code();
     }

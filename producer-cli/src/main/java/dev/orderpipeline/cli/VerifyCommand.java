@@ -13,7 +13,6 @@ import dev.orderpipeline.contract.OrderCodec;
 import dev.orderpipeline.contract.Topics;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -21,6 +20,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -72,17 +72,10 @@ final class VerifyCommand implements Callable<Integer> {
             description = "Consumer group whose committed offsets on the orders topic are shown. Default: ${DEFAULT-VALUE}.")
     String group;
 
-    @Option(names = "--orders-topic", paramLabel = "TOPIC", defaultValue = Topics.ORDERS,
-            description = "Default: ${DEFAULT-VALUE}.")
-    String ordersTopic;
 
-    @Option(names = "--results-topic", paramLabel = "TOPIC", defaultValue = Topics.RESULTS,
-            description = "Default: ${DEFAULT-VALUE}.")
-    String resultsTopic;
 
-    @Option(names = "--dlt-topic", paramLabel = "TOPIC", defaultValue = Topics.DEAD_LETTERS,
-            description = "Default: ${DEFAULT-VALUE}.")
-    String deadLetterTopic;
+    @Mixin
+    PipelineTopicOptions topicNames;
 
     @ArgGroup(validate = false, heading = KafkaOptions.HEADING)
     KafkaOptions kafka = new KafkaOptions();
@@ -103,30 +96,26 @@ final class VerifyCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Progress progress = new Progress(spec.commandLine().getErr(), context.clock());
 
-        Map<String, String> topics = new LinkedHashMap<>();
-        topics.put(ordersTopic, "--orders-topic");
-        topics.put(resultsTopic, "--results-topic");
-        topics.put(deadLetterTopic, "--dlt-topic");
-        Map<String, Integer> partitions = ClusterCheck.partitionCounts(connection, topics);
-        progress.say("reading " + ordersTopic + ", " + resultsTopic + " and " + deadLetterTopic + " at "
+        Map<String, Integer> partitions = ClusterCheck.partitionCounts(connection, topicNames.byOption());
+        progress.say("reading " + topicNames.orders + ", " + topicNames.results + " and " + topicNames.deadLetters + " at "
                 + connection.bootstrapServers() + " up to their current end");
 
         // The orders' end offsets are fixed first and the answers' after them, so every answer
         // written for an order that is read has had the time it took to get here to arrive.
-        try (TopicReader orders = open(connection, partitions, ordersTopic, TopicReader.Isolation.READ_COMMITTED)) {
-            Map<Integer, GroupOffsets.Committed> committed = GroupOffsets.committed(connection, group, ordersTopic);
-            try (TopicReader results = open(connection, partitions, resultsTopic, TopicReader.Isolation.READ_COMMITTED);
-                    TopicReader uncommitted = open(connection, partitions, resultsTopic,
+        try (TopicReader orders = open(connection, partitions, topicNames.orders, TopicReader.Isolation.READ_COMMITTED)) {
+            Map<Integer, GroupOffsets.Committed> committed = GroupOffsets.committed(connection, group, topicNames.orders);
+            try (TopicReader results = open(connection, partitions, topicNames.results, TopicReader.Isolation.READ_COMMITTED);
+                    TopicReader uncommitted = open(connection, partitions, topicNames.results,
                             TopicReader.Isolation.READ_UNCOMMITTED);
-                    TopicReader deadLetters = open(connection, partitions, deadLetterTopic,
+                    TopicReader deadLetters = open(connection, partitions, topicNames.deadLetters,
                             TopicReader.Isolation.READ_COMMITTED)) {
                 List<TopicRecord> orderRecords = orders.readToEndOffsets(POLL);
-                DeliveryCheck.History history = new DeliveryCheck.History(ordersTopic, orderRecords,
-                        results.readToEndOffsets(POLL), results.endOffsets(resultsTopic),
+                DeliveryCheck.History history = new DeliveryCheck.History(topicNames.orders, orderRecords,
+                        results.readToEndOffsets(POLL), results.endOffsets(topicNames.results),
                         uncommitted.readToEndOffsets(POLL), deadLetters.readToEndOffsets(POLL));
                 Verification verification = DeliveryCheck.check(history, new OrderCodec());
-                VerifyReport.Topics names = new VerifyReport.Topics(ordersTopic, resultsTopic, deadLetterTopic);
-                VerifyReport.GroupLag lag = new VerifyReport.GroupLag(group, orders.endOffsets(ordersTopic), committed);
+                VerifyReport.Topics names = new VerifyReport.Topics(topicNames.orders, topicNames.results, topicNames.deadLetters);
+                VerifyReport.GroupLag lag = new VerifyReport.GroupLag(group, orders.endOffsets(topicNames.orders), committed);
                 if (json) {
                     out.println(VerifyReport.json(verification, guarantee, names, lag));
                 } else {
