@@ -28,7 +28,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Option;
-import sun.misc.Signal;
 
 /**
  * {@code order-worker}: reads the command line and environment, starts the {@link Worker},
@@ -212,24 +211,36 @@ public final class Main implements Callable<Integer> {
             return EXIT_CONFIG;
         }
         log.info("effective configuration: {}", EffectiveConfig.describe(effectiveSettings()));
+        StopSignals signals = StopSignals.install();
         Worker worker;
         try {
             worker = Worker.start(config, Clock.systemUTC());
+        } catch (InterruptedException e) {
+            if (!signals.stopRequested()) {
+                throw e;
+            }
+            // Stopped before any order was taken: nothing to drain, a clean stop.
+            log.info("exit code {} (stopped during start-up, before taking any order)", PollLoop.Exit.CLEAN.code());
+            return PollLoop.Exit.CLEAN.code();
         } catch (ConfigException e) {
             System.err.println("order-worker: invalid configuration: " + e.getMessage());
             return EXIT_CONFIG;
         } catch (IllegalStateException e) {
+            if (signals.stopRequested()) {
+                log.info("exit code {} (stopped during start-up: {})", PollLoop.Exit.CLEAN.code(), e.getMessage());
+                return PollLoop.Exit.CLEAN.code();
+            }
             System.err.println("order-worker: " + e.getMessage());
             return EXIT_UNREACHABLE;
+        } catch (RuntimeException e) {
+            // A Kafka client interrupted while it was being set up throws its own unchecked kind.
+            if (!signals.stopRequested()) {
+                throw e;
+            }
+            log.info("exit code {} (stopped during start-up: {})", PollLoop.Exit.CLEAN.code(), e.toString());
+            return PollLoop.Exit.CLEAN.code();
         }
-        Signal.handle(new Signal("TERM"), signal -> {
-            log.info("SIGTERM received: stopping");
-            worker.requestStop();
-        });
-        Signal.handle(new Signal("INT"), signal -> {
-            log.info("interrupt received: stopping");
-            worker.requestStop();
-        });
+        signals.started(worker);
         PollLoop.Exit exit = worker.awaitExit();
         worker.close();
         log.info("exit code {} ({})", exit.code(), exit);

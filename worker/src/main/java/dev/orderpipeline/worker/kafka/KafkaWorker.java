@@ -113,7 +113,8 @@ public final class KafkaWorker implements AutoCloseable {
         Map<String, Object> props = common(settings);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 15_000));
-        try (Admin admin = Admin.create(props)) {
+        Admin admin = Admin.create(props);
+        try {
             return admin.describeCluster().clusterId().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof org.apache.kafka.common.errors.AuthenticationException) {
@@ -126,6 +127,10 @@ public final class KafkaWorker implements AutoCloseable {
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("cannot reach Kafka at " + settings.bootstrapServers() + " within "
                     + timeout.toSeconds() + " s", e);
+        } finally {
+            // Not the default close, which waits for the pending request: after an interrupt
+            // (a stop signal during start-up) that is up to the whole connect timeout.
+            admin.close(Duration.ZERO);
         }
     }
 
