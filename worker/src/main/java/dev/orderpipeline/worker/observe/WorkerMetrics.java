@@ -13,9 +13,11 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -38,6 +40,9 @@ public final class WorkerMetrics {
 
     private final MeterRegistry registry;
     private final Counter skippedAsFinishedEarlier;
+    // Micrometer keeps a function counter's state object only weakly: held here, or the two
+    // ledger readers are collected and payments_charged_total reads 0 forever.
+    private final List<LongSupplier> ledgerReaders = new CopyOnWriteArrayList<>();
 
     public WorkerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -117,6 +122,8 @@ public final class WorkerMetrics {
      * provider has a ledger here; a real provider's is its own.
      */
     public void bindPaymentLedger(LongSupplier charged, LongSupplier voided) {
+        ledgerReaders.add(charged);
+        ledgerReaders.add(voided);
         FunctionCounter.builder("payments.charged", charged, c -> c.getAsLong())
                 .description("Authorisations that took money, however often each order was retried or replayed "
                         + "(simulated payment provider)")

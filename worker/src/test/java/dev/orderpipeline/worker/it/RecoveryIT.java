@@ -80,6 +80,9 @@ class RecoveryIT {
         assertEquals(outcomes.get(0).steps().getFirst().detail(), outcomes.get(1).steps().getFirst().detail(),
                 "both outcomes name the one authorisation");
         assertEquals(1, worker.payments().charges(order.orderId() + ":payment"), "charged once for two deliveries");
+        System.gc(); // the meter must survive a collection (Micrometer holds its state weakly)
+        double charged = worker.stats().registry().get("payments.charged").functionCounter().count();
+        assertEquals(worker.payments().charges(), (long) charged, "payments_charged_total follows the ledger");
     }
 
     @Test
