@@ -95,7 +95,9 @@ public final class OrderPipeline {
         this.steps = new ConcurrentSteps(tracker, clock);
         this.retry = new Retry(Objects.requireNonNull(retry, "retry"), Objects.requireNonNull(random, "random"),
                 Objects.requireNonNull(sleeper, "sleeper"), Objects.requireNonNull(events, "events"), steps);
-        this.compensator = new Compensator(payment, vendor, this.retry, steps, compensationDeadline, events, clock);
+        // Undos retry by the same policy, but are not step retries: step_retries_total counts the steps.
+        Retry undoRetry = new Retry(retry, random, sleeper, PipelineEvents.NONE, steps);
+        this.compensator = new Compensator(payment, vendor, undoRetry, steps, compensationDeadline, events, clock);
     }
 
     /**

@@ -51,7 +51,13 @@ class CompensationTest {
     private final PaymentLedger ledger = new PaymentLedger();
     private final Clock clock = Clock.systemUTC();
     private final List<Compensation> reported = new CopyOnWriteArrayList<>();
+    private final List<String> retried = new CopyOnWriteArrayList<>();
     private final PipelineEvents events = new PipelineEvents() {
+        @Override
+        public void retrying(StepName step, ErrorClass errorClass) {
+            retried.add(step.label() + "/" + errorClass.code());
+        }
+
         @Override
         public void compensation(String orderId, Compensation compensation) {
             reported.add(compensation);
@@ -206,6 +212,8 @@ class CompensationTest {
         Compensation payment = outcome.compensations().getFirst();
         assertEquals(Compensation.failed(StepName.PAYMENT, ErrorClass.VENDOR_UNAVAILABLE, "payment provider down"), payment);
         assertEquals(3, voidCalls[0], "the void was retried like a step, with the same key");
+        assertEquals(List.of("vendor/vendor_unavailable", "vendor/vendor_unavailable"), retried,
+                "step retries count the vendor's calls, not the void's");
         assertTrue(reported.contains(payment), () -> "not reported: " + reported);
     }
 
