@@ -4,6 +4,7 @@ import dev.orderpipeline.contract.Compensation;
 import dev.orderpipeline.contract.ErrorClass;
 import dev.orderpipeline.contract.OrderPlaced;
 import dev.orderpipeline.contract.StepName;
+import dev.orderpipeline.worker.steps.CourierDispatcher;
 import dev.orderpipeline.worker.steps.CourierPool;
 import dev.orderpipeline.worker.steps.PaymentGateway;
 import dev.orderpipeline.worker.steps.StepContext;
@@ -25,10 +26,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Undoes the steps of a failed order that had succeeded: cancellation is not retroactive, so a
  * payment authorised before the vendor failed is voided, a vendor notified before the payment
- * was declined is told to forget it, and a courier taken is returned to the pool.
+ * was declined is told to forget it, and a courier taken is returned to the pool (and recalled
+ * from the courier service, over HTTP).
  *
  * <p>Runs on the order's thread after its steps' scope has closed, so business meaning stays out
- * of the scope machinery. The remote undos run at once in a scope of their own, under their own
+ * of the scope machinery. The undos run at once in a scope of their own, under their own
  * deadline ({@code compensationDeadline} from now: the order's deadline may have passed already,
  * which is often why it failed), with the steps' retry policy and their idempotency keys, so an
  * undo that is repeated (here or by a replay of the order) undoes once. No undo's failure stops
@@ -40,16 +42,18 @@ final class Compensator {
 
     private final PaymentGateway payment;
     private final VendorNotifier vendor;
+    private final CourierDispatcher courier;
     private final Retry retry;
     private final ConcurrentSteps steps;
     private final Duration compensationDeadline;
     private final PipelineEvents events;
     private final Clock clock;
 
-    Compensator(PaymentGateway payment, VendorNotifier vendor, Retry retry, ConcurrentSteps steps,
-                Duration compensationDeadline, PipelineEvents events, Clock clock) {
+    Compensator(PaymentGateway payment, VendorNotifier vendor, CourierDispatcher courier, Retry retry,
+                ConcurrentSteps steps, Duration compensationDeadline, PipelineEvents events, Clock clock) {
         this.payment = payment;
         this.vendor = vendor;
+        this.courier = courier;
         this.retry = retry;
         this.steps = steps;
         this.compensationDeadline = compensationDeadline;
@@ -67,7 +71,7 @@ final class Compensator {
      */
     List<Compensation> compensate(OrderPlaced order, List<ConcurrentSteps.Report> reports) throws InterruptedException {
         Map<StepName, Compensation> done = new EnumMap<>(StepName.class);
-        Map<String, Callable<?>> remote = new LinkedHashMap<>();
+        Map<String, Callable<?>> undos = new LinkedHashMap<>();
         Instant deadline = clock.instant().plus(compensationDeadline);
         Retry.Budget budget = retry.newBudget();
         for (ConcurrentSteps.Report report : reports) {
@@ -77,15 +81,23 @@ final class Compensator {
             StepName step = StepName.valueOf(report.name().toUpperCase(Locale.ROOT));
             StepContext context = new StepContext(deadline, order.orderId() + ":" + step.label(), clock);
             switch (step) {
-                case PAYMENT -> remote.put(step.label(), undo(step, () -> retry.run(step, context, budget,
+                case PAYMENT -> undos.put(step.label(), undo(step, () -> retry.run(step, context, budget,
                         new AtomicInteger(), c -> payment.voidAuthorization(order, (String) report.value(), c))));
-                case VENDOR -> remote.put(step.label(), undo(step, () -> retry.run(step, context, budget,
+                case VENDOR -> undos.put(step.label(), undo(step, () -> retry.run(step, context, budget,
                         new AtomicInteger(), c -> vendor.retract(order, (String) report.value(), c))));
-                case COURIER -> done.put(step, returnCourier(report.value()));
+                case COURIER -> {
+                    if (report.value() instanceof CourierPool.Lease lease) {
+                        undos.put(step.label(), undo(step, () -> retry.run(step, context, budget,
+                                new AtomicInteger(), c -> courier.release(order, lease, c))));
+                    } else {
+                        done.put(step, Compensation.failed(step, ErrorClass.INTERNAL,
+                                "courier step returned no lease: " + report.value()));
+                    }
+                }
             }
         }
-        if (!remote.isEmpty()) {
-            ConcurrentSteps.Joined joined = steps.runAll("order-" + order.orderId() + "-compensation", remote, deadline);
+        if (!undos.isEmpty()) {
+            ConcurrentSteps.Joined joined = steps.runAll("order-" + order.orderId() + "-compensation", undos, deadline);
             for (ConcurrentSteps.Report report : joined.reports()) {
                 StepName step = StepName.valueOf(report.name().toUpperCase(Locale.ROOT));
                 done.put(step, switch (report.state()) {
@@ -118,14 +130,6 @@ final class Compensator {
                 return failed(step, e);
             }
         };
-    }
-
-    private static Compensation returnCourier(Object value) {
-        if (value instanceof CourierPool.Lease lease) {
-            lease.close();
-            return Compensation.compensated(StepName.COURIER, lease.courierId() + " returned to the pool");
-        }
-        return Compensation.failed(StepName.COURIER, ErrorClass.INTERNAL, "courier step returned no lease: " + value);
     }
 
     private static Compensation failed(StepName step, Throwable failure) {

@@ -97,7 +97,7 @@ public final class OrderPipeline {
                 Objects.requireNonNull(sleeper, "sleeper"), Objects.requireNonNull(events, "events"), steps);
         // Undos retry by the same policy, but are not step retries: step_retries_total counts the steps.
         Retry undoRetry = new Retry(retry, random, sleeper, PipelineEvents.NONE, steps);
-        this.compensator = new Compensator(payment, vendor, undoRetry, steps, compensationDeadline, events, clock);
+        this.compensator = new Compensator(payment, vendor, courier, undoRetry, steps, compensationDeadline, events, clock);
     }
 
     /**

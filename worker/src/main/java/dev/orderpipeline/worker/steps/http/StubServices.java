@@ -51,8 +51,9 @@ import java.util.random.RandomGenerator;
  * the same reference, with status {@link Behaviour#replayStatus()} (200, or 409 to test clients).
  * Failed and cancelled calls act on nothing. Thread-safe.
  *
- * <p><b>Undo:</b> payment and vendor also take {@code POST <path>/voids} and {@code
- * <path>/retractions} ({@link Service#undoPath()}) with the same {@code Idempotency-Key} as the
+ * <p><b>Undo:</b> each service also takes an undo ({@link Service#undoPath()}: {@code
+ * /payments/voids}, {@code /vendor-notifications/retractions}, {@code
+ * /courier-dispatches/cancellations}) with the same {@code Idempotency-Key} as the
  * call they undo: the first one undoes it, later ones are replays; an undo for a key that never
  * acted is 404. Undos behave as {@link #behaveUndo} says (succeeding after the initial latency).
  */
@@ -62,7 +63,7 @@ public final class StubServices implements AutoCloseable {
     public enum Service {
         PAYMENT(HttpPaymentGateway.PATH, "auth", HttpPaymentGateway.VOID_PATH),
         VENDOR(HttpVendorNotifier.PATH, "ack", HttpVendorNotifier.RETRACT_PATH),
-        COURIER(HttpCourierDispatcher.PATH, "dispatch", null);
+        COURIER(HttpCourierDispatcher.PATH, "dispatch", HttpCourierDispatcher.CANCEL_PATH);
 
         private final String path;
         private final String referencePrefix;
@@ -78,7 +79,7 @@ public final class StubServices implements AutoCloseable {
             return path;
         }
 
-        /** Where a call of this service is undone; {@code null} if it cannot be (the courier's lease is local). */
+        /** Where a call of this service is undone: a void, a retraction, a cancellation. */
         public String undoPath() {
             return undoPath;
         }

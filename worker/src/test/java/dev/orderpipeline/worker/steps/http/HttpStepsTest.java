@@ -263,6 +263,27 @@ class HttpStepsTest {
         assertTrue(undos.getFirst().body().contains("\"authorization\":\"" + auth + "\""), () -> "void body " + undos.getFirst());
     }
 
+    @Test
+    void courierRelease_recallsTheDispatch_andReturnsTheCourier_evenWhenTheRecallFails() throws Exception {
+        OrderPlaced order = order("o-recall");
+        StepContext key = context("o-recall:courier", Duration.ofSeconds(5));
+        CourierPool.Lease recalled = courier.assign(order, key);
+
+        String note = courier.release(order, recalled, key);
+
+        assertTrue(note.startsWith(recalled.courierId() + " recalled ("), () -> "note " + note);
+        assertEquals(1, stub.undos("o-recall:courier"));
+        assertEquals(0, couriers.inUse(), "the local courier is back");
+
+        StepContext otherKey = context("o-recall-2:courier", Duration.ofSeconds(5));
+        CourierPool.Lease stuck = courier.assign(order("o-recall-2"), otherKey);
+        stub.behaveUndo(Service.COURIER, Behaviour.failing(503, FAST));
+        Exception thrown = assertThrows(Exception.class, () -> courier.release(order("o-recall-2"), stuck, otherKey));
+
+        assertEquals(ErrorClass.NO_COURIER_AVAILABLE, ErrorClassifier.classify(thrown), () -> "got " + thrown);
+        assertEquals(0, couriers.inUse(), "a failed recall must not keep the local courier");
+    }
+
     @ParameterizedTest(name = "undo answered {0} -> {1}")
     @CsvSource({"503, VENDOR_UNAVAILABLE", "429, VENDOR_UNAVAILABLE", "422, INTERNAL"})
     void failingVoid_isClassified_andUndoesNothing(int status, ErrorClass want) throws Exception {
