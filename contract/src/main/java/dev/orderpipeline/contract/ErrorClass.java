@@ -8,6 +8,11 @@ import java.util.Optional;
  * Why an order did not succeed: a small closed set that callers can act on, the Java form of
  * the Go design's sentinel errors. The wire name ({@link #code()}) is part of the contract.
  * Each constant says when it happens and what the caller should do.
+ *
+ * <p>The same classes classify a failed {@link Compensation} (the undo of a step that had
+ * succeeded before its order failed): there the action applies to the undo, not to the order,
+ * e.g. {@link #VENDOR_UNAVAILABLE} means "void the authorisation again later, with the same
+ * idempotency key". The order keeps the class of its own first failure.
  */
 public enum ErrorClass {
     /**
@@ -16,18 +21,23 @@ public enum ErrorClass {
      */
     PAYMENT_DECLINED("payment_declined", Action.TELL_CUSTOMER, 402),
     /**
-     * The vendor system could not be reached or answered with a server error. Transient:
-     * safe to retry later with the same idempotency key. HTTP equivalent 503.
+     * The vendor system (or the payment provider: there is no payment-specific transient class)
+     * could not be reached or answered with a server error. Transient: the worker retries it
+     * with backoff when configured to ({@code --retry-on}); an outcome with this class has used
+     * up its attempts. Safe to retry later with the same idempotency key. HTTP equivalent 503.
      */
     VENDOR_UNAVAILABLE("vendor_unavailable", Action.RETRY_LATER, 503),
     /**
-     * No courier became free in the courier pool before the deadline. Capacity: retry later
-     * or add couriers. HTTP equivalent 503.
+     * No courier became free in the courier pool before the deadline. Capacity: the worker
+     * retries it with backoff when configured to; retry later or add couriers. HTTP
+     * equivalent 503.
      */
     NO_COURIER_AVAILABLE("no_courier_available", Action.RETRY_LATER, 503),
     /**
-     * The per-order deadline passed before every step finished; all steps were cancelled.
-     * Retry only if the steps are idempotent (they are keyed by order id). HTTP 504.
+     * The per-order deadline passed before every step finished; all steps were cancelled. Also
+     * one step attempt that took longer than {@code --step-attempt-timeout}, which the worker
+     * retries only when {@code timeout} is in {@code --retry-on}. Retry only if the steps are
+     * idempotent (they are keyed by order id). HTTP 504.
      */
     TIMEOUT("timeout", Action.RETRY_LATER, 504),
     /**

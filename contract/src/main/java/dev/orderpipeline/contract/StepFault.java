@@ -16,5 +16,11 @@ public enum StepFault {
     /** The step takes far longer than any sane deadline, so the order times out. */
     @JsonProperty("slow") SLOW,
     /** The step throws an unexpected exception: a bug, classified as {@code internal}. */
-    @JsonProperty("crash") CRASH
+    @JsonProperty("crash") CRASH,
+    /**
+     * The step's first attempt fails with the step's <em>transient</em> failure (the payment
+     * provider or the vendor unavailable, no courier free), later attempts behave normally: with
+     * retries on, the order succeeds on its second attempt.
+     */
+    @JsonProperty("flaky") FLAKY
 }

@@ -2,6 +2,7 @@ package dev.orderpipeline.contract;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -156,7 +157,7 @@ class OrderCodecTest {
                 invalid("duplicate key minorUnits", replace(valid, "\"minorUnits\":2200", utf8("\"minorUnits\":1,\"minorUnits\":2200")),
                         Problem.MALFORMED_JSON, "Duplicate field 'minorUnits'", null, SchemaVerdict.NOT_JSON),
                 invalid("unknown simulate value", order(o -> o.putObject("simulate").put("payment", "explode")),
-                        Problem.WRONG_TYPE, "simulate.payment must be one of \"fail\", \"slow\", \"crash\", got the string \"explode\"",
+                        Problem.WRONG_TYPE, "simulate.payment must be one of \"fail\", \"slow\", \"crash\", \"flaky\", got the string \"explode\"",
                         ORDER_ID, SchemaVerdict.REJECTS),
                 invalid("simulate value in upper case", order(o -> o.putObject("simulate").put("vendor", "FAIL")),
                         Problem.WRONG_TYPE, "simulate.vendor must be one of", ORDER_ID, SchemaVerdict.REJECTS));
@@ -210,7 +211,8 @@ class OrderCodecTest {
 
     static Stream<Simulation> simulations() {
         return Stream.of(null, Simulation.NONE, Simulation.payment(StepFault.FAIL), Simulation.vendor(StepFault.SLOW),
-                Simulation.courier(StepFault.CRASH), new Simulation(StepFault.CRASH, StepFault.FAIL, StepFault.SLOW));
+                Simulation.courier(StepFault.CRASH), new Simulation(StepFault.CRASH, StepFault.FAIL, StepFault.SLOW),
+                Simulation.vendor(StepFault.FLAKY));
     }
 
     @ParameterizedTest(name = "simulate {0}")
@@ -271,7 +273,43 @@ class OrderCodecTest {
             outcomes.add(Arguments.argumentSet("failed " + errorClass.code(), failed(errorClass)));
         }
         outcomes.add(Arguments.argumentSet("rejected", rejected()));
+        outcomes.add(Arguments.argumentSet("retried and compensated", compensated()));
         return outcomes.stream();
+    }
+
+    @Test
+    void outcome_withoutCompensations_leavesThemOut_andStepsCarryTheirAttempts() throws IOException {
+        byte[] bytes = codec.encode(succeeded());
+
+        JsonNode tree = MAPPER.readTree(bytes);
+
+        check(!tree.has("compensations"), bytes, tree, "no compensations property");
+        check(tree.path("steps").get(0).path("attempts").asInt() == 1, bytes, tree, "steps[0].attempts 1");
+    }
+
+    @Test
+    void outcome_ofAnOlderWorker_withoutAttempts_readsAsOneAttempt() throws IOException {
+        ObjectNode tree = MAPPER.valueToTree(succeeded());
+        tree.withArray("steps").forEach(step -> ((ObjectNode) step).remove("attempts"));
+        byte[] bytes = MAPPER.writeValueAsBytes(tree);
+
+        OrderOutcome got = codec.decodeOutcome(bytes);
+
+        check(got.steps().stream().allMatch(step -> step.attempts() == 1) && got.compensations().isEmpty(), bytes, got,
+                "every step 1 attempt, no compensations");
+    }
+
+    @Test
+    void outcome_withAFailedCompensationWithoutItsClass_isRefused() {
+        ObjectNode tree = MAPPER.valueToTree(compensated());
+        ((ObjectNode) tree.withArray("compensations").get(1)).remove("errorClass");
+        byte[] bytes = tree.toString().getBytes(StandardCharsets.UTF_8);
+
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> codec.decodeOutcome(bytes));
+
+        check(e.getMessage().contains("failed compensation has an errorClass"), bytes, e.getMessage(),
+                "a reason naming the missing errorClass");
     }
 
     @ParameterizedTest(name = "{argumentSetName}")
@@ -311,6 +349,20 @@ class OrderCodecTest {
                         new StepResult(StepName.COURIER, StepStatus.SUCCEEDED, 300, "courier-north-1")),
                 1, BASE.createdAt(), Instant.parse("2026-01-31T18:30:00.250Z"), Instant.parse("2026-01-31T18:30:00.251Z"),
                 "worker-1");
+    }
+
+    /** The vendor failed after three attempts; the payment was voided, the courier's void failed. */
+    static OrderOutcome compensated() {
+        return new OrderOutcome(OrderOutcome.SCHEMA_VERSION, ORDER_ID, OrderStatus.FAILED, ErrorClass.VENDOR_UNAVAILABLE,
+                "vendor vendor-17 is not answering",
+                List.of(new StepResult(StepName.PAYMENT, StepStatus.SUCCEEDED, 900, "auth-ord-1", 1),
+                        new StepResult(StepName.VENDOR, StepStatus.FAILED, 250_000,
+                                "vendor_unavailable: vendor vendor-17 is not answering", 3),
+                        new StepResult(StepName.COURIER, StepStatus.SUCCEEDED, 300, "courier-north-1", 2)),
+                3, BASE.createdAt(), Instant.parse("2026-01-31T18:30:00.250Z"), Instant.parse("2026-01-31T18:30:00.551Z"),
+                "worker-1",
+                List.of(Compensation.compensated(StepName.PAYMENT, "voided auth-ord-1"),
+                        Compensation.failed(StepName.COURIER, ErrorClass.TIMEOUT, "compensation deadline of 2000 ms passed")));
     }
 
     static OrderOutcome rejected() {

@@ -132,6 +132,14 @@ class SchemaTest {
                 invalid("outcome rejected with steps", ORDER_OUTCOME,
                         outcome(OrderCodecTest.rejected(), o -> o.set("steps", MAPPER.valueToTree(failed.steps()))),
                         "steps"),
+                invalid("outcome step with 0 attempts", ORDER_OUTCOME,
+                        outcome(failed, o -> ((ObjectNode) o.get("steps").get(0)).put("attempts", 0)), "attempts"),
+                invalid("outcome failed compensation without errorClass", ORDER_OUTCOME,
+                        outcome(OrderCodecTest.compensated(),
+                                o -> ((ObjectNode) o.withArray("compensations").get(1)).remove("errorClass")), "errorClass"),
+                invalid("outcome compensation with unknown status", ORDER_OUTCOME,
+                        outcome(OrderCodecTest.compensated(),
+                                o -> ((ObjectNode) o.withArray("compensations").get(0)).put("status", "undone")), "status"),
                 invalid("outcome rejected as timeout", ORDER_OUTCOME,
                         outcome(OrderCodecTest.rejected(), o -> o.put("errorClass", "timeout")), "errorClass"));
     }
@@ -192,7 +200,12 @@ class SchemaTest {
                 "order-outcome status", List.of(outcome.at("/properties/status/enum"), OrderStatus.class),
                 "order-outcome errorClass", List.of(outcome.at("/properties/errorClass/enum"), ErrorClass.class),
                 "order-outcome steps step", List.of(outcome.at("/$defs/stepResult/properties/step/enum"), StepName.class),
-                "order-outcome steps status", List.of(outcome.at("/$defs/stepResult/properties/status/enum"), StepStatus.class));
+                "order-outcome steps status", List.of(outcome.at("/$defs/stepResult/properties/status/enum"), StepStatus.class),
+                "order-outcome compensations step", List.of(outcome.at("/$defs/compensation/properties/step/enum"), StepName.class),
+                "order-outcome compensations status",
+                List.of(outcome.at("/$defs/compensation/properties/status/enum"), CompensationStatus.class),
+                "order-outcome compensations errorClass",
+                List.of(outcome.at("/$defs/compensation/properties/errorClass/enum"), ErrorClass.class));
         for (Map.Entry<String, List<Object>> check : checks.entrySet()) {
             Set<String> got = new TreeSet<>();
             ((JsonNode) check.getValue().get(0)).forEach(value -> {

@@ -23,6 +23,11 @@ public enum Scenario {
     SLOW_COURIER("slow-courier", Simulation.courier(StepFault.SLOW), OrderStatus.FAILED, ErrorClass.TIMEOUT),
     /** The simulated payment step throws: a bug, classified as internal. */
     CRASH("crash", Simulation.payment(StepFault.CRASH), OrderStatus.FAILED, ErrorClass.INTERNAL),
+    /**
+     * The simulated vendor fails its first call only: the worker retries it, and the order
+     * succeeds (its outcome shows {@code attempt} 2). Read from files; not generated.
+     */
+    FLAKY_VENDOR("flaky-vendor", Simulation.vendor(StepFault.FLAKY), OrderStatus.SUCCEEDED, null),
     /** Not an order at all: it belongs on the dead-letter topic. */
     MALFORMED("malformed", null, null, null),
     /** An order from a file with a combination of faults the CLI has no expectation for. */

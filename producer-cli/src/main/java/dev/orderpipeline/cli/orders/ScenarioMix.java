@@ -43,7 +43,7 @@ public record ScenarioMix(double declines, double vendorOutages, double slowCour
             case CRASH -> crashes;
             case MALFORMED -> malformed;
             case VALID -> Math.max(0, 1 - declines - vendorOutages - slowCouriers - crashes - malformed);
-            case CUSTOM -> 0;
+            case FLAKY_VENDOR, CUSTOM -> 0; // only from files
         };
     }
 

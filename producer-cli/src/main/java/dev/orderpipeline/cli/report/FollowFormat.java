@@ -3,6 +3,7 @@ package dev.orderpipeline.cli.report;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orderpipeline.cli.kafka.TopicRecord;
+import dev.orderpipeline.contract.CompensationStatus;
 import dev.orderpipeline.contract.DeadLetterHeaders;
 import dev.orderpipeline.contract.OrderCodec;
 import dev.orderpipeline.contract.OrderOutcome;
@@ -23,14 +24,18 @@ public final class FollowFormat {
     }
 
     /**
-     * {@code TIME ORDER-ID STATUS ERROR-CLASS steps... latency L}; the time is when the worker
-     * decided, the latency from the order's createdAt to then.
+     * {@code TIME ORDER-ID STATUS ERROR-CLASS steps... [undone=...] latency L}; the time is when
+     * the worker decided, the latency from the order's createdAt to then. A step called more than
+     * once shows its attempts ({@code vendor=succeeded(31.0ms x2)}); a failed order lists what was
+     * undone, and what could not be with its class ({@code undone=payment,courier
+     * not-undone=vendor:timeout}).
      */
     public static String human(FollowedEvent event) {
         return switch (event) {
             case FollowedEvent.Outcome o -> {
                 OrderOutcome out = o.outcome();
-                String steps = out.steps().stream().map(FollowFormat::step).collect(Collectors.joining(" "));
+                String steps = out.steps().stream().map(FollowFormat::step).collect(Collectors.joining(" "))
+                        + compensations(out);
                 String latency = out.orderCreatedAt() == null || out.completedAt() == null ? "-"
                         : millis(Duration.between(out.orderCreatedAt(), out.completedAt()));
                 yield String.format(Locale.ROOT, "%s  %-24s %-10s %-20s %s%slatency %s",
@@ -76,7 +81,16 @@ public final class FollowFormat {
 
     private static String step(StepResult s) {
         return s.step().name().toLowerCase(Locale.ROOT) + "=" + s.status().name().toLowerCase(Locale.ROOT)
-                + "(" + millis(Duration.ofNanos(s.durationMicros() * 1_000)) + ")";
+                + "(" + millis(Duration.ofNanos(s.durationMicros() * 1_000))
+                + (s.attempts() > 1 ? " x" + s.attempts() : "") + ")";
+    }
+
+    private static String compensations(OrderOutcome out) {
+        String undone = out.compensations().stream().filter(c -> c.status() == CompensationStatus.COMPENSATED)
+                .map(c -> c.step().label()).collect(Collectors.joining(","));
+        String notUndone = out.compensations().stream().filter(c -> c.status() == CompensationStatus.FAILED)
+                .map(c -> c.step().label() + ":" + c.errorClass().code()).collect(Collectors.joining(","));
+        return (undone.isEmpty() ? "" : " undone=" + undone) + (notUndone.isEmpty() ? "" : " not-undone=" + notUndone);
     }
 
     private static String original(TopicRecord r) {

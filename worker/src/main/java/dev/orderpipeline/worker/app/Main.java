@@ -3,6 +3,7 @@ package dev.orderpipeline.worker.app;
 import dev.orderpipeline.contract.OrderCodec;
 import dev.orderpipeline.worker.config.ConfigException;
 import dev.orderpipeline.worker.config.Durations;
+import dev.orderpipeline.worker.config.RetryOptions;
 import dev.orderpipeline.worker.config.StepServices;
 import dev.orderpipeline.worker.config.EffectiveConfig;
 import dev.orderpipeline.worker.config.EffectiveConfig.Setting;
@@ -128,6 +129,40 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--max-order-bytes", defaultValue = "" + OrderCodec.DEFAULT_MAX_ORDER_BYTES,
             description = "Larger order records are dead-lettered. Env: MAX_ORDER_BYTES (default: ${DEFAULT-VALUE}).")
     int maxOrderBytes;
+
+    @Option(names = "--retry-max-attempts", defaultValue = "3", paramLabel = "N",
+            description = "Calls of one step per order, the first included, when it fails transiently (see --retry-on); "
+                    + "1 turns retries off. Env: RETRY_MAX_ATTEMPTS (default: ${DEFAULT-VALUE}).")
+    int retryMaxAttempts;
+
+    @Option(names = "--retry-backoff", defaultValue = "50ms", paramLabel = "DURATION",
+            description = "Cap of the first wait before a retry; it doubles per retry, the wait is drawn below it "
+                    + "(full jitter). Env: RETRY_BACKOFF (default: ${DEFAULT-VALUE}).")
+    String retryBackoff;
+
+    @Option(names = "--retry-max-backoff", defaultValue = "1s", paramLabel = "DURATION",
+            description = "Largest cap of a wait before a retry. Env: RETRY_MAX_BACKOFF (default: ${DEFAULT-VALUE}).")
+    String retryMaxBackoff;
+
+    @Option(names = "--retry-budget", defaultValue = "2s", paramLabel = "DURATION",
+            description = "Total time one order's steps may wait between attempts; the order deadline bounds it too. "
+                    + "Env: RETRY_BUDGET (default: ${DEFAULT-VALUE}).")
+    String retryBudget;
+
+    @Option(names = "--retry-on", defaultValue = "vendor_unavailable,no_courier_available", paramLabel = "CLASSES",
+            description = "Error classes retried: any of vendor_unavailable, no_courier_available, timeout, or none. "
+                    + "payment_declined, invalid_order and internal are never retried. Env: RETRY_ON (default: ${DEFAULT-VALUE}).")
+    String retryOn;
+
+    @Option(names = "--step-attempt-timeout", defaultValue = "off", paramLabel = "DURATION",
+            description = "One step attempt taking longer fails as timeout (retried if timeout is in --retry-on); off: "
+                    + "only the order deadline bounds it. Env: STEP_ATTEMPT_TIMEOUT (default: ${DEFAULT-VALUE}).")
+    String stepAttemptTimeout;
+
+    @Option(names = "--compensation-deadline", defaultValue = "2s", paramLabel = "DURATION",
+            description = "Time the undos of a failed order (void the payment, retract the vendor notification) may "
+                    + "take, after the order's own deadline. Env: COMPENSATION_DEADLINE (default: ${DEFAULT-VALUE}).")
+    String compensationDeadline;
 
     @Option(names = "--step-latency", defaultValue = "20ms", paramLabel = "DURATION",
             description = "Simulated steps: mean latency of each step. Env: STEP_LATENCY (default: ${DEFAULT-VALUE}).")
@@ -266,7 +301,9 @@ public final class Main implements Callable<Integer> {
                 duration("--commit-interval (COMMIT_INTERVAL)", commitInterval),
                 courierPoolSize, maxOrderBytes, simulation, kafka,
                 duration("--connect-timeout (CONNECT_TIMEOUT)", connectTimeout), httpPort,
-                StepServices.of(paymentUrl, vendorUrl, courierUrl));
+                StepServices.of(paymentUrl, vendorUrl, courierUrl),
+                RetryOptions.policy(retryMaxAttempts, retryBackoff, retryMaxBackoff, retryBudget, retryOn, stepAttemptTimeout),
+                duration("--compensation-deadline (COMPENSATION_DEADLINE)", compensationDeadline));
     }
 
     private static Ordering ordering(String value) {

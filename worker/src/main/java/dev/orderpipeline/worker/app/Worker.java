@@ -11,9 +11,17 @@ import dev.orderpipeline.worker.observe.HttpEndpoints;
 import dev.orderpipeline.worker.observe.Metrics;
 import dev.orderpipeline.worker.observe.PollHealth;
 import dev.orderpipeline.worker.observe.WorkerMetrics;
+import dev.orderpipeline.contract.Compensation;
+import dev.orderpipeline.contract.ErrorClass;
+import dev.orderpipeline.contract.StepName;
 import dev.orderpipeline.worker.pipeline.OrderPipeline;
+import dev.orderpipeline.worker.pipeline.PipelineEvents;
 import dev.orderpipeline.worker.pipeline.StepTracker;
+import dev.orderpipeline.worker.steps.CourierDispatcher;
 import dev.orderpipeline.worker.steps.CourierPool;
+import dev.orderpipeline.worker.steps.PaymentGateway;
+import dev.orderpipeline.worker.steps.PaymentLedger;
+import dev.orderpipeline.worker.steps.VendorNotifier;
 import dev.orderpipeline.worker.steps.SimulatedSteps;
 import dev.orderpipeline.worker.steps.http.HttpCourierDispatcher;
 import dev.orderpipeline.worker.steps.http.HttpPaymentGateway;
@@ -42,9 +50,11 @@ public final class Worker implements AutoCloseable {
     private final String bootstrapServers;
     private final Metrics metrics;
     private final HttpEndpoints http;
+    private final PaymentLedger payments;
 
     private Worker(LocalKafkaBroker broker, KafkaWorker kafka, StepTracker tracker, CourierPool couriers,
-                   String bootstrapServers, Metrics metrics, HttpEndpoints http) {
+                   String bootstrapServers, Metrics metrics, HttpEndpoints http, PaymentLedger payments) {
+        this.payments = payments;
         this.broker = broker;
         this.kafka = kafka;
         this.tracker = tracker;
@@ -90,13 +100,16 @@ public final class Worker implements AutoCloseable {
             CourierPool couriers = new CourierPool(config.courierPoolSize());
             workerMetrics.bindCourierPool(couriers::inUse, couriers.size());
             Random random = new Random();
+            PaymentLedger payments = config.services() == null ? new PaymentLedger() : null;
+            if (payments != null) {
+                workerMetrics.bindPaymentLedger(payments::charges, payments::voids);
+            }
             OrderPipeline pipeline = config.services() == null
-                    ? new OrderPipeline(
-                            SimulatedSteps.payment(config.simulation(), random),
+                    ? pipeline(config, SimulatedSteps.payment(config.simulation(), random, payments),
                             SimulatedSteps.vendor(config.simulation(), random),
-                            SimulatedSteps.courier(config.simulation(), random, couriers),
-                            config.orderDeadline(), config.workerId(), tracker, clock)
-                    : httpPipeline(config, couriers, tracker, clock);
+                            SimulatedSteps.courier(config.simulation(), random, couriers), tracker, clock, random,
+                            workerMetrics)
+                    : httpPipeline(config, couriers, tracker, clock, random, workerMetrics);
             if (config.services() != null) {
                 log.info("steps call payment at {}, vendor at {}, courier at {}", config.services().payment(),
                         config.services().vendor(), config.services().courier());
@@ -109,7 +122,7 @@ public final class Worker implements AutoCloseable {
                     config.resultsTopic(), config.deadLetterTopic(), config.orderDeadline().toMillis(),
                     config.maxInFlight(), config.ordering().name().toLowerCase(java.util.Locale.ROOT),
                     config.courierPoolSize());
-            return new Worker(broker, kafka, tracker, couriers, bootstrap, metrics, http);
+            return new Worker(broker, kafka, tracker, couriers, bootstrap, metrics, http, payments);
         } catch (InterruptedException | RuntimeException e) {
             if (http != null) {
                 http.close();
@@ -132,13 +145,31 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    private static OrderPipeline httpPipeline(WorkerConfig config, CourierPool couriers, StepTracker tracker, Clock clock) {
+    private static OrderPipeline httpPipeline(WorkerConfig config, CourierPool couriers, StepTracker tracker, Clock clock,
+                                              Random random, WorkerMetrics metrics) {
         HttpClient client = HttpSteps.newClient(config.connectTimeout());
         StepServices services = config.services();
-        return new OrderPipeline(new HttpPaymentGateway(client, services.payment()),
+        return pipeline(config, new HttpPaymentGateway(client, services.payment()),
                 new HttpVendorNotifier(client, services.vendor()),
-                new HttpCourierDispatcher(client, services.courier(), couriers),
-                config.orderDeadline(), config.workerId(), tracker, clock);
+                new HttpCourierDispatcher(client, services.courier(), couriers), tracker, clock, random, metrics);
+    }
+
+    private static OrderPipeline pipeline(WorkerConfig config, PaymentGateway payment, VendorNotifier vendor,
+                                          CourierDispatcher courier, StepTracker tracker, Clock clock, Random random,
+                                          WorkerMetrics metrics) {
+        PipelineEvents events = new PipelineEvents() {
+            @Override
+            public void retrying(StepName step, ErrorClass errorClass) {
+                metrics.stepRetry(step, errorClass);
+            }
+
+            @Override
+            public void compensation(String orderId, Compensation compensation) {
+                metrics.compensation(compensation.step(), compensation.status());
+            }
+        };
+        return new OrderPipeline(payment, vendor, courier, config.orderDeadline(), config.workerId(), tracker, clock,
+                config.retry(), config.compensationDeadline(), random, events);
     }
 
     /** Asks the worker to stop: no new orders, in-flight ones finish within the drain budget. */
@@ -162,6 +193,11 @@ public final class Worker implements AutoCloseable {
 
     public CourierPool couriers() {
         return couriers;
+    }
+
+    /** The simulated payment provider's ledger; {@code null} when the steps call real services over HTTP. */
+    public PaymentLedger payments() {
+        return payments;
     }
 
     /** What the worker counted; its totals are logged at stop. */

@@ -1,6 +1,8 @@
 package dev.orderpipeline.worker.config;
 
 import dev.orderpipeline.worker.kafka.Ordering;
+import dev.orderpipeline.worker.pipeline.OrderPipeline;
+import dev.orderpipeline.worker.pipeline.RetryPolicy;
 import dev.orderpipeline.worker.steps.SimulationSettings;
 import java.time.Duration;
 import java.util.Map;
@@ -33,6 +35,8 @@ import java.util.Objects;
  * @param services          the real step services for the HTTP adapters; {@code null} runs the
  *                          built-in simulated steps
  * @param httpPort          port of /metrics and /health/*; 0 picks a free one
+ * @param retry             when a step is called again after a transient failure ({@link RetryOptions})
+ * @param compensationDeadline how long undoing the succeeded steps of a failed order may take
  */
 public record WorkerConfig(
         String bootstrapServers,
@@ -56,7 +60,9 @@ public record WorkerConfig(
         Map<String, String> kafkaOverrides,
         Duration connectTimeout,
         int httpPort,
-        StepServices services) {
+        StepServices services,
+        RetryPolicy retry,
+        Duration compensationDeadline) {
 
     /** Without {@code httpPort}: the endpoints listen on a free port, as tests and embedders want. */
     public WorkerConfig(String bootstrapServers, boolean embeddedBroker, int embeddedBrokerPort, String ordersTopic,
@@ -67,7 +73,28 @@ public record WorkerConfig(
         this(bootstrapServers, embeddedBroker, embeddedBrokerPort, ordersTopic, resultsTopic, deadLetterTopic, groupId,
                 workerId, createTopics, topicPartitions, orderDeadline, maxInFlight, ordering, drainBudget, commitInterval,
                 courierPoolSize, maxOrderBytes, simulation, kafkaOverrides, connectTimeout, /* httpPort= */ 0,
-                /* services= */ null);
+                /* services= */ null, RetryPolicy.DEFAULTS, OrderPipeline.DEFAULT_COMPENSATION_DEADLINE);
+    }
+
+    /** With the default retries and compensation deadline. */
+    public WorkerConfig(String bootstrapServers, boolean embeddedBroker, int embeddedBrokerPort, String ordersTopic,
+                        String resultsTopic, String deadLetterTopic, String groupId, String workerId, boolean createTopics,
+                        int topicPartitions, Duration orderDeadline, int maxInFlight, Ordering ordering,
+                        Duration drainBudget, Duration commitInterval, int courierPoolSize, int maxOrderBytes,
+                        SimulationSettings simulation, Map<String, String> kafkaOverrides, Duration connectTimeout,
+                        int httpPort, StepServices services) {
+        this(bootstrapServers, embeddedBroker, embeddedBrokerPort, ordersTopic, resultsTopic, deadLetterTopic, groupId,
+                workerId, createTopics, topicPartitions, orderDeadline, maxInFlight, ordering, drainBudget, commitInterval,
+                courierPoolSize, maxOrderBytes, simulation, kafkaOverrides, connectTimeout, httpPort, services,
+                RetryPolicy.DEFAULTS, OrderPipeline.DEFAULT_COMPENSATION_DEADLINE);
+    }
+
+    /** The same configuration with {@code retry} instead. */
+    public WorkerConfig withRetry(RetryPolicy retry) {
+        return new WorkerConfig(bootstrapServers, embeddedBroker, embeddedBrokerPort, ordersTopic, resultsTopic,
+                deadLetterTopic, groupId, workerId, createTopics, topicPartitions, orderDeadline, maxInFlight, ordering,
+                drainBudget, commitInterval, courierPoolSize, maxOrderBytes, simulation, kafkaOverrides, connectTimeout,
+                httpPort, services, retry, compensationDeadline);
     }
 
     public WorkerConfig {
@@ -102,6 +129,10 @@ public record WorkerConfig(
         if (httpPort < 0 || httpPort > 65_535) {
             throw new ConfigException("--http-port (HTTP_PORT)", "must be 0..65535, got " + httpPort);
         }
+        if (retry == null) {
+            throw new ConfigException(RetryOptions.MAX_ATTEMPTS, "retries not configured");
+        }
+        requirePositive("--compensation-deadline (COMPENSATION_DEADLINE)", compensationDeadline);
         kafkaOverrides = Map.copyOf(kafkaOverrides == null ? Map.of() : kafkaOverrides);
         for (String key : kafkaOverrides.keySet()) {
             if (MANAGED_KAFKA_KEYS.containsKey(key)) {

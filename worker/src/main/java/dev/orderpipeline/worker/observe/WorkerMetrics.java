@@ -1,20 +1,26 @@
 package dev.orderpipeline.worker.observe;
 
+import dev.orderpipeline.contract.CompensationStatus;
 import dev.orderpipeline.contract.DecodedOrder;
 import dev.orderpipeline.contract.ErrorClass;
 import dev.orderpipeline.contract.OrderOutcome;
 import dev.orderpipeline.contract.OrderStatus;
+import dev.orderpipeline.contract.StepName;
 import dev.orderpipeline.contract.StepResult;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The worker's own meters, named in one place: what happened to orders and records, and how
@@ -28,10 +34,15 @@ public final class WorkerMetrics {
 
     private static final String PROCESSED = "orders.processed";
     private static final String DEAD_LETTERS = "dead.letters";
+    private static final String STEP_RETRIES = "step.retries";
+    private static final String COMPENSATIONS = "compensations";
     private static final String NO_ERROR = "none";
 
     private final MeterRegistry registry;
     private final Counter skippedAsFinishedEarlier;
+    // Micrometer keeps a function counter's state object only weakly: held here, or the two
+    // ledger readers are collected and payments_charged_total reads 0 forever.
+    private final List<LongSupplier> ledgerReaders = new CopyOnWriteArrayList<>();
 
     public WorkerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -47,6 +58,21 @@ public final class WorkerMetrics {
                         + "(per the commit metadata)")
                 .tag("reason", "finished_earlier")
                 .register(registry);
+        registerRecoveryMeters();
+    }
+
+    /** The retry and compensation series, at zero, for every step and every class that can happen. */
+    private void registerRecoveryMeters() {
+        for (StepName step : StepName.values()) {
+            for (ErrorClass errorClass : ErrorClass.values()) {
+                if (errorClass.retryable()) {
+                    retries(step, errorClass);
+                }
+            }
+            for (CompensationStatus status : CompensationStatus.values()) {
+                compensations(step, status);
+            }
+        }
     }
 
     /** The registry, for binders that register their own meters (the Kafka clients'). */
@@ -78,6 +104,51 @@ public final class WorkerMetrics {
                     .register(registry)
                     .record(step.durationMicros(), TimeUnit.MICROSECONDS);
         }
+    }
+
+    /** A step failed with {@code errorClass} and is about to be called again. Step threads. */
+    public void stepRetry(StepName step, ErrorClass errorClass) {
+        retries(step, errorClass).increment();
+    }
+
+    /** A step of a failed order was undone ({@code compensated}) or could not be ({@code failed}). Order threads. */
+    public void compensation(StepName step, CompensationStatus status) {
+        compensations(step, status).increment();
+    }
+
+    /**
+     * {@code payments_charged_total} and {@code payments_voided_total}, read from the payment
+     * provider's ledger on scrape threads (the suppliers must be thread-safe). Only the simulated
+     * provider has a ledger here; a real provider's is its own.
+     */
+    public void bindPaymentLedger(LongSupplier charged, LongSupplier voided) {
+        ledgerReaders.add(charged);
+        ledgerReaders.add(voided);
+        FunctionCounter.builder("payments.charged", charged, c -> c.getAsLong())
+                .description("Authorisations that took money, however often each order was retried or replayed "
+                        + "(simulated payment provider)")
+                .register(registry);
+        FunctionCounter.builder("payments.voided", voided, v -> v.getAsLong())
+                .description("Authorisations voided because a sibling step failed (simulated payment provider)")
+                .register(registry);
+    }
+
+    /** Retries by {@code step/error_class}; kinds that never happened left out. */
+    public Map<String, Long> retries() {
+        Map<String, Long> totals = new TreeMap<>();
+        for (Counter counter : registry.find(STEP_RETRIES).counters()) {
+            add(totals, counter.getId().getTag("step") + "/" + counter.getId().getTag("error_class"), counter);
+        }
+        return totals;
+    }
+
+    /** Compensations by {@code step/status}; kinds that never happened left out. */
+    public Map<String, Long> compensations() {
+        Map<String, Long> totals = new TreeMap<>();
+        for (Counter counter : registry.find(COMPENSATIONS).counters()) {
+            add(totals, counter.getId().getTag("step") + "/" + counter.getId().getTag("status"), counter);
+        }
+        return totals;
     }
 
     /** A record went to the dead-letter topic. */
@@ -156,6 +227,22 @@ public final class WorkerMetrics {
                 .register(registry);
     }
 
+    private Counter retries(StepName step, ErrorClass errorClass) {
+        return Counter.builder(STEP_RETRIES)
+                .description("Step calls repeated after a transient failure, by step and the failure's class")
+                .tag("step", step.label())
+                .tag("error_class", errorClass.code())
+                .register(registry);
+    }
+
+    private Counter compensations(StepName step, CompensationStatus status) {
+        return Counter.builder(COMPENSATIONS)
+                .description("Steps of failed orders undone (compensated) or not (failed: someone has to finish it)")
+                .tag("step", step.label())
+                .tag("status", label(status))
+                .register(registry);
+    }
+
     private Counter deadLetters(DecodedOrder.Problem problem) {
         return Counter.builder(DEAD_LETTERS)
                 .description("Records sent to the dead-letter topic, by what was wrong with them")
@@ -170,6 +257,7 @@ public final class WorkerMetrics {
     /** The totals, for the log line written when the worker stops. */
     @Override
     public String toString() {
-        return "outcomes=" + outcomes() + " dead_letters=" + deadLetters();
+        return "outcomes=" + outcomes() + " dead_letters=" + deadLetters() + " retries=" + retries()
+                + " compensations=" + compensations();
     }
 }

@@ -1,5 +1,6 @@
 package dev.orderpipeline.worker.pipeline;
 
+import dev.orderpipeline.contract.Compensation;
 import dev.orderpipeline.contract.ErrorClass;
 import dev.orderpipeline.contract.OrderOutcome;
 import dev.orderpipeline.contract.OrderPlaced;
@@ -16,18 +17,30 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs one order: payment, vendor and courier at the same time under the order's deadline, then
  * turns what happened into the order's {@link OrderOutcome}. Knows nothing of Kafka, so it is
  * tested without a broker. Thread-safe: many orders run through one instance at once.
+ *
+ * <p>Each step retries its own transient failures ({@link Retry}, inside the step's task), so a
+ * payment that succeeded is not redone because the vendor was briefly unavailable, and the scope
+ * still sees one task per step: first failure cancels, deadline cancels all. When the order
+ * fails, the steps that had succeeded are undone after the scope has closed ({@link
+ * Compensator}); the order keeps the class of its own first failure.
  */
 public final class OrderPipeline {
+
+    /** How long the undos of a failed order may take, unless told otherwise. */
+    public static final Duration DEFAULT_COMPENSATION_DEADLINE = Duration.ofSeconds(2);
 
     private final PaymentGateway payment;
     private final VendorNotifier vendor;
@@ -36,24 +49,55 @@ public final class OrderPipeline {
     private final String workerId;
     private final Clock clock;
     private final ConcurrentSteps steps;
+    private final Retry retry;
+    private final Compensator compensator;
 
     /**
+     * A pipeline that calls every step once and undoes succeeded steps of failed orders within
+     * {@link #DEFAULT_COMPENSATION_DEADLINE}.
+     *
      * @param orderDeadline how long one order's steps may take together, from when they start
      * @param workerId      written into every outcome, to tell workers apart
      * @param tracker       counts the step threads, to prove none outlives its order
      */
     public OrderPipeline(PaymentGateway payment, VendorNotifier vendor, CourierDispatcher courier,
                          Duration orderDeadline, String workerId, StepTracker tracker, Clock clock) {
+        this(payment, vendor, courier, orderDeadline, workerId, tracker, clock, RetryPolicy.NONE,
+                DEFAULT_COMPENSATION_DEADLINE, new Random(), PipelineEvents.NONE);
+    }
+
+    /**
+     * @param retry                when a step is called again after a transient failure
+     * @param compensationDeadline how long the undos of a failed order may take, from when they start
+     * @param random               draws the jittered waits between attempts
+     * @param events               told of retries and compensations, for metrics
+     */
+    public OrderPipeline(PaymentGateway payment, VendorNotifier vendor, CourierDispatcher courier,
+                         Duration orderDeadline, String workerId, StepTracker tracker, Clock clock,
+                         RetryPolicy retry, Duration compensationDeadline, Random random, PipelineEvents events) {
+        this(payment, vendor, courier, orderDeadline, workerId, tracker, clock, retry, compensationDeadline, random,
+                events, Thread::sleep);
+    }
+
+    /** With the wait between attempts passed in, so tests spend no time in it. */
+    OrderPipeline(PaymentGateway payment, VendorNotifier vendor, CourierDispatcher courier,
+                  Duration orderDeadline, String workerId, StepTracker tracker, Clock clock,
+                  RetryPolicy retry, Duration compensationDeadline, Random random, PipelineEvents events,
+                  Retry.Sleeper sleeper) {
         this.payment = Objects.requireNonNull(payment, "payment");
         this.vendor = Objects.requireNonNull(vendor, "vendor");
         this.courier = Objects.requireNonNull(courier, "courier");
-        if (orderDeadline.isNegative() || orderDeadline.isZero()) {
-            throw new IllegalArgumentException("orderDeadline must be positive, got " + orderDeadline);
-        }
+        requirePositive("orderDeadline", orderDeadline);
+        requirePositive("compensationDeadline", compensationDeadline);
         this.orderDeadline = orderDeadline;
         this.workerId = Objects.requireNonNull(workerId, "workerId");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.steps = new ConcurrentSteps(tracker, clock);
+        this.retry = new Retry(Objects.requireNonNull(retry, "retry"), Objects.requireNonNull(random, "random"),
+                Objects.requireNonNull(sleeper, "sleeper"), Objects.requireNonNull(events, "events"), steps);
+        // Undos retry by the same policy, but are not step retries: step_retries_total counts the steps.
+        Retry undoRetry = new Retry(retry, random, sleeper, PipelineEvents.NONE, steps);
+        this.compensator = new Compensator(payment, vendor, courier, undoRetry, steps, compensationDeadline, events, clock);
     }
 
     /**
@@ -66,24 +110,36 @@ public final class OrderPipeline {
      */
     public OrderOutcome process(OrderPlaced order, Instant receivedAt) throws InterruptedException {
         Instant deadline = clock.instant().plus(orderDeadline);
+        Retry.Budget budget = retry.newBudget();
+        // Written by each step's thread, read here after the scope has closed (which happens-after).
+        Map<StepName, AtomicInteger> attempts = new EnumMap<>(StepName.class);
+        for (StepName step : StepName.values()) {
+            attempts.put(step, new AtomicInteger());
+        }
         Map<String, Callable<?>> tasks = new LinkedHashMap<>();
-        tasks.put(StepName.PAYMENT.label(), () -> payment.authorize(order, context(order, StepName.PAYMENT, deadline)));
-        tasks.put(StepName.VENDOR.label(), () -> vendor.notify(order, context(order, StepName.VENDOR, deadline)));
-        tasks.put(StepName.COURIER.label(), () -> courier.assign(order, context(order, StepName.COURIER, deadline)));
+        tasks.put(StepName.PAYMENT.label(), () -> retry.run(StepName.PAYMENT, context(order, StepName.PAYMENT, deadline),
+                budget, attempts.get(StepName.PAYMENT), c -> payment.authorize(order, c)));
+        tasks.put(StepName.VENDOR.label(), () -> retry.run(StepName.VENDOR, context(order, StepName.VENDOR, deadline),
+                budget, attempts.get(StepName.VENDOR), c -> vendor.notify(order, c)));
+        tasks.put(StepName.COURIER.label(), () -> retry.run(StepName.COURIER, context(order, StepName.COURIER, deadline),
+                budget, attempts.get(StepName.COURIER), c -> courier.assign(order, c)));
 
         ConcurrentSteps.Joined joined = steps.runAll("order-" + order.orderId(), tasks, deadline);
         try {
             return switch (joined) {
                 case ConcurrentSteps.Joined.AllSucceeded all ->
-                        outcome(order, receivedAt, OrderStatus.SUCCEEDED, null, null, all.reports());
+                        outcome(order, receivedAt, OrderStatus.SUCCEEDED, null, null, all.reports(), attempts, List.of());
                 case ConcurrentSteps.Joined.FirstFailure failed -> outcome(order, receivedAt, OrderStatus.FAILED,
-                        ErrorClassifier.classify(failed.cause()), message(failed.cause()), failed.reports());
+                        ErrorClassifier.classify(failed.cause()), message(failed.cause()), failed.reports(), attempts,
+                        compensator.compensate(order, failed.reports()));
                 case ConcurrentSteps.Joined.DeadlineExpired expired -> outcome(order, receivedAt, OrderStatus.FAILED,
-                        ErrorClass.TIMEOUT, new DeadlineExceededException(orderDeadline).getMessage(), expired.reports());
+                        ErrorClass.TIMEOUT, new DeadlineExceededException(orderDeadline).getMessage(), expired.reports(),
+                        attempts, compensator.compensate(order, expired.reports()));
             };
         } finally {
             // The simulated delivery is instantaneous: the courier is back once the order is
             // decided, and straight away when a sibling failed, so a failed order never holds one.
+            // The compensation has returned it already then; closing a lease twice does nothing.
             returnCourier(joined.reports());
         }
     }
@@ -95,23 +151,29 @@ public final class OrderPipeline {
     }
 
     private OrderOutcome outcome(OrderPlaced order, Instant receivedAt, OrderStatus status, ErrorClass errorClass,
-                                 String errorMessage, List<ConcurrentSteps.Report> reports) {
+                                 String errorMessage, List<ConcurrentSteps.Report> reports,
+                                 Map<StepName, AtomicInteger> attempts, List<Compensation> compensations) {
         List<StepResult> results = new ArrayList<>(reports.size());
+        int mostAttempts = 1;
         for (ConcurrentSteps.Report report : reports) {
-            results.add(stepResult(report));
+            StepResult result = stepResult(report, attempts);
+            mostAttempts = Math.max(mostAttempts, result.attempts());
+            results.add(result);
         }
         return new OrderOutcome(OrderOutcome.SCHEMA_VERSION, order.orderId(), status, errorClass, errorMessage,
-                results, 1, order.createdAt(), receivedAt, clock.instant(), workerId);
+                results, mostAttempts, order.createdAt(), receivedAt, clock.instant(), workerId, compensations);
     }
 
-    private static StepResult stepResult(ConcurrentSteps.Report report) {
+    private static StepResult stepResult(ConcurrentSteps.Report report, Map<StepName, AtomicInteger> attempts) {
         StepName name = StepName.valueOf(report.name().toUpperCase(java.util.Locale.ROOT));
         long micros = report.duration().toNanos() / 1_000;
+        // 0 when the scope was cancelled before the step's thread ran at all: report one call.
+        int tried = Math.max(1, attempts.get(name).get());
         return switch (report.state()) {
-            case SUCCEEDED -> new StepResult(name, StepStatus.SUCCEEDED, micros, detail(report.value()));
+            case SUCCEEDED -> new StepResult(name, StepStatus.SUCCEEDED, micros, detail(report.value()), tried);
             case FAILED -> new StepResult(name, StepStatus.FAILED, micros,
-                    ErrorClassifier.classify(report.failure()).code() + ": " + message(report.failure()));
-            case CANCELLED -> new StepResult(name, StepStatus.CANCELLED, micros, null);
+                    ErrorClassifier.classify(report.failure()).code() + ": " + message(report.failure()), tried);
+            case CANCELLED -> new StepResult(name, StepStatus.CANCELLED, micros, null, tried);
         };
     }
 
@@ -130,6 +192,12 @@ public final class OrderPipeline {
     private static String message(Throwable failure) {
         String message = failure.getMessage();
         return message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
+    }
+
+    private static void requirePositive(String name, Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, got " + value);
+        }
     }
 
     private StepContext context(OrderPlaced order, StepName step, Instant deadline) {

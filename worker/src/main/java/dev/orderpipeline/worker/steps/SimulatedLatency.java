@@ -36,8 +36,13 @@ final class SimulatedLatency {
             case null -> false;
             case FAIL -> true;
             case CRASH -> throw new IllegalStateException("simulated defect in the " + step + " step");
-            case SLOW -> false;
+            case SLOW, FLAKY -> false;
         };
+    }
+
+    /** Whether {@code fault} asks this attempt to fail transiently: a flaky step fails its first attempt only. */
+    static boolean flakyAttempt(StepFault fault, StepContext context) {
+        return fault == StepFault.FLAKY && context.attempt() == 1;
     }
 
     boolean chance(double share) {

@@ -61,6 +61,12 @@ class MainTest {
                 Arguments.of(new String[] {"--bootstrap-servers", "127.0.0.1:9092", "--payment-url", "ftp://pay.local",
                         "--vendor-url", "http://v", "--courier-url", "http://c"},
                         "--payment-url (PAYMENT_URL): \"ftp://pay.local\" is not an http:// or https:// URL"),
+                Arguments.of(new String[] {"--bootstrap-servers", "127.0.0.1:9092", "--retry-on", "payment_declined"},
+                        "--retry-on (RETRY_ON): payment_declined is never retried"),
+                Arguments.of(new String[] {"--bootstrap-servers", "127.0.0.1:9092", "--retry-max-attempts", "0"},
+                        "--retry-max-attempts (RETRY_MAX_ATTEMPTS): must be at least 1"),
+                Arguments.of(new String[] {"--bootstrap-servers", "127.0.0.1:9092", "--compensation-deadline", "0ms"},
+                        "--compensation-deadline (COMPENSATION_DEADLINE): must be a positive duration"),
                 Arguments.of(new String[] {"--no-such-flag"}, "Unknown option: '--no-such-flag'"));
     }
 

@@ -2,15 +2,18 @@ package dev.orderpipeline.worker.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orderpipeline.contract.ErrorClass;
 import dev.orderpipeline.worker.config.EffectiveConfig.Setting;
 import dev.orderpipeline.worker.config.EffectiveConfig.Source;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -113,6 +116,38 @@ class ConfigTest {
 
         assertEquals("order-deadline=750ms (file), max-in-flight=512 (env), bootstrap-servers= (default), "
                 + "kafka.security.protocol=SASL_SSL (flag), kafka.sasl.jaas.config=**** (flag)", got);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            0 | 50ms | 1s    | 2s   | vendor_unavailable                  | off   | --retry-max-attempts (RETRY_MAX_ATTEMPTS): must be at least 1
+            3 | soon | 1s    | 2s   | vendor_unavailable                  | off   | --retry-backoff (RETRY_BACKOFF): "soon" is not a duration
+            3 | 0ms  | 1s    | 2s   | vendor_unavailable                  | off   | --retry-backoff (RETRY_BACKOFF): must be a positive duration
+            3 | 50ms | 10ms  | 2s   | vendor_unavailable                  | off   | --retry-max-backoff (RETRY_MAX_BACKOFF): must not be shorter than --retry-backoff 50ms
+            3 | 50ms | 1s    | -1s  | vendor_unavailable                  | off   | --retry-budget (RETRY_BUDGET): "-1s" is not a duration
+            3 | 50ms | 1s    | 2s   | vendor_unavailable,payment_declined | off   | --retry-on (RETRY_ON): payment_declined is never retried
+            3 | 50ms | 1s    | 2s   | internal                            | off   | --retry-on (RETRY_ON): internal is never retried
+            3 | 50ms | 1s    | 2s   | vendor_down                         | off   | --retry-on (RETRY_ON): "vendor_down" is not an error class; retryable are vendor_unavailable, no_courier_available, timeout
+            3 | 50ms | 1s    | 2s   | timeout                             | 0s    | --step-attempt-timeout (STEP_ATTEMPT_TIMEOUT): must be a positive duration
+            """)
+    void retryOptions_badValue_isRefused_namingItsKey(int attempts, String backoff, String max, String budget,
+                                                      String retryOn, String attemptTimeout, String want) {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> RetryOptions.policy(attempts, backoff, max, budget, retryOn, attemptTimeout));
+
+        assertTrue(e.getMessage().startsWith(want), () -> "got " + e.getMessage() + ", want it to start with " + want);
+    }
+
+    @Test
+    void retryOptions_readClassesAndOff() {
+        var policy = RetryOptions.policy(5, "20ms", "500ms", "0s", " Timeout , no_courier_available ", "off");
+        var none = RetryOptions.policy(1, "20ms", "20ms", "1s", "none", "250ms");
+
+        assertEquals(Set.of(ErrorClass.TIMEOUT, ErrorClass.NO_COURIER_AVAILABLE), policy.retryOn());
+        assertNull(policy.attemptTimeout());
+        assertEquals(Duration.ZERO, policy.budget());
+        assertEquals(Set.of(), none.retryOn());
+        assertEquals(Duration.ofMillis(250), none.attemptTimeout());
     }
 
     private Path write(String content) throws IOException {

@@ -23,17 +23,23 @@ import java.util.Map;
  * remote call fails or is cancelled. The service's dispatch reference is not kept: the lease has
  * no room for it (the outcome's detail stays the local courier id).
  *
- * <p>429, 5xx and an unreachable service are {@code no_courier_available}. Thread-safe.
+ * <p>429, 5xx and an unreachable service are {@code no_courier_available}. When a sibling step
+ * fails, {@link #release} cancels the dispatch ({@code POST <baseUrl>/courier-dispatches/cancellations},
+ * same idempotency key) and returns the local courier whether or not the service answered. Thread-safe.
  */
 public final class HttpCourierDispatcher implements CourierDispatcher {
 
     public static final String PATH = "/courier-dispatches";
+    public static final String CANCEL_PATH = "/courier-dispatches/cancellations";
 
     private final HttpStepCall call;
+    private final HttpStepCall cancelCall;
     private final CourierPool pool;
 
     public HttpCourierDispatcher(HttpClient client, URI baseUrl, CourierPool pool) {
         this.call = new HttpStepCall(client, baseUrl.resolve(PATH), "courier service",
+                (message, cause) -> new NoCourierAvailableException(message, cause), /* declinable= */ false);
+        this.cancelCall = new HttpStepCall(client, baseUrl.resolve(CANCEL_PATH), "courier service (cancellation)",
                 (message, cause) -> new NoCourierAvailableException(message, cause), /* declinable= */ false);
         this.pool = pool;
     }
@@ -58,6 +64,21 @@ public final class HttpCourierDispatcher implements CourierDispatcher {
             if (!dispatched) {
                 lease.close();
             }
+        }
+    }
+
+    @Override
+    public String release(OrderPlaced order, CourierPool.Lease lease, StepContext context)
+            throws InterruptedException, StepException {
+        try {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("orderId", order.orderId());
+            body.put("courierId", lease.courierId());
+            return lease.courierId() + " recalled (" + cancelCall.post(body, context) + ") and returned to the pool";
+        } finally {
+            // The local pool gets its courier back even if the service did not answer: the
+            // failed recall is reported in the outcome, and a courier slot must not leak.
+            lease.close();
         }
     }
 }

@@ -15,16 +15,23 @@ import java.util.Map;
  * amount. 402 is a decline. A provider that is down or throttling (429, 5xx, unreachable) is
  * reported as {@code vendor_unavailable}: the contract has no payment-specific transient class,
  * and its action (retry later with the same key) is the right one. Thread-safe.
+ *
+ * <p>A void ({@code POST <baseUrl>/payments/voids}) carries the authorisation's own idempotency
+ * key: the provider voids the authorisation made under it, once.
  */
 public final class HttpPaymentGateway implements PaymentGateway {
 
     public static final String PATH = "/payments";
+    public static final String VOID_PATH = "/payments/voids";
 
     private final HttpStepCall call;
+    private final HttpStepCall voidCall;
 
     public HttpPaymentGateway(HttpClient client, URI baseUrl) {
         this.call = new HttpStepCall(client, baseUrl.resolve(PATH), "payment provider",
                 (message, cause) -> new VendorUnavailableException(message, cause), /* declinable= */ true);
+        this.voidCall = new HttpStepCall(client, baseUrl.resolve(VOID_PATH), "payment provider (void)",
+                (message, cause) -> new VendorUnavailableException(message, cause), /* declinable= */ false);
     }
 
     @Override
@@ -34,5 +41,14 @@ public final class HttpPaymentGateway implements PaymentGateway {
         body.put("customerId", order.customerId());
         body.put("amount", order.amount());
         return call.post(body, context);
+    }
+
+    @Override
+    public String voidAuthorization(OrderPlaced order, String authorization, StepContext context)
+            throws InterruptedException, StepException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("orderId", order.orderId());
+        body.put("authorization", authorization);
+        return "voided " + authorization + " (" + voidCall.post(body, context) + ")";
     }
 }

@@ -12,17 +12,22 @@ import java.util.Map;
 
 /**
  * The vendor step over HTTP: {@code POST <baseUrl>/vendor-notifications} with the order id,
- * vendor and items. 429, 5xx and an unreachable service are {@code vendor_unavailable}.
- * Thread-safe.
+ * vendor and items. 429, 5xx and an unreachable service are {@code vendor_unavailable}. A
+ * retraction ({@code POST <baseUrl>/vendor-notifications/retractions}) carries the
+ * notification's own idempotency key. Thread-safe.
  */
 public final class HttpVendorNotifier implements VendorNotifier {
 
     public static final String PATH = "/vendor-notifications";
+    public static final String RETRACT_PATH = "/vendor-notifications/retractions";
 
     private final HttpStepCall call;
+    private final HttpStepCall retractCall;
 
     public HttpVendorNotifier(HttpClient client, URI baseUrl) {
         this.call = new HttpStepCall(client, baseUrl.resolve(PATH), "vendor system",
+                (message, cause) -> new VendorUnavailableException(message, cause), /* declinable= */ false);
+        this.retractCall = new HttpStepCall(client, baseUrl.resolve(RETRACT_PATH), "vendor system (retraction)",
                 (message, cause) -> new VendorUnavailableException(message, cause), /* declinable= */ false);
     }
 
@@ -33,5 +38,15 @@ public final class HttpVendorNotifier implements VendorNotifier {
         body.put("vendorId", order.vendorId());
         body.put("items", order.items());
         return call.post(body, context);
+    }
+
+    @Override
+    public String retract(OrderPlaced order, String acknowledgement, StepContext context)
+            throws InterruptedException, StepException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("orderId", order.orderId());
+        body.put("vendorId", order.vendorId());
+        body.put("acknowledgement", acknowledgement);
+        return "retracted " + acknowledgement + " (" + retractCall.post(body, context) + ")";
     }
 }

@@ -50,25 +50,38 @@ import java.util.random.RandomGenerator;
  * notifies, dispatches) and gets a fresh reference; later calls with the key act no more and get
  * the same reference, with status {@link Behaviour#replayStatus()} (200, or 409 to test clients).
  * Failed and cancelled calls act on nothing. Thread-safe.
+ *
+ * <p><b>Undo:</b> each service also takes an undo ({@link Service#undoPath()}: {@code
+ * /payments/voids}, {@code /vendor-notifications/retractions}, {@code
+ * /courier-dispatches/cancellations}) with the same {@code Idempotency-Key} as the
+ * call they undo: the first one undoes it, later ones are replays; an undo for a key that never
+ * acted is 404. Undos behave as {@link #behaveUndo} says (succeeding after the initial latency).
  */
 public final class StubServices implements AutoCloseable {
 
     /** The three services and the paths the adapters post to. */
     public enum Service {
-        PAYMENT(HttpPaymentGateway.PATH, "auth"),
-        VENDOR(HttpVendorNotifier.PATH, "ack"),
-        COURIER(HttpCourierDispatcher.PATH, "dispatch");
+        PAYMENT(HttpPaymentGateway.PATH, "auth", HttpPaymentGateway.VOID_PATH),
+        VENDOR(HttpVendorNotifier.PATH, "ack", HttpVendorNotifier.RETRACT_PATH),
+        COURIER(HttpCourierDispatcher.PATH, "dispatch", HttpCourierDispatcher.CANCEL_PATH);
 
         private final String path;
         private final String referencePrefix;
+        private final String undoPath;
 
-        Service(String path, String referencePrefix) {
+        Service(String path, String referencePrefix, String undoPath) {
             this.path = path;
             this.referencePrefix = referencePrefix;
+            this.undoPath = undoPath;
         }
 
         public String path() {
             return path;
+        }
+
+        /** Where a call of this service is undone: a void, a retraction, a cancellation. */
+        public String undoPath() {
+            return undoPath;
         }
     }
 
@@ -117,8 +130,14 @@ public final class StubServices implements AutoCloseable {
      * A request as it arrived.
      *
      * @param deadlineMillis the {@code Request-Timeout-Ms} header, or -1 without one
+     * @param path           where it was posted: the service's path, or its undo path
      */
-    public record Request(Service service, String idempotencyKey, long deadlineMillis, String body) {
+    public record Request(Service service, String idempotencyKey, long deadlineMillis, String body, String path) {
+
+        /** Whether this request undoes an earlier call (a void or a retraction). */
+        public boolean undo() {
+            return path.equals(service.undoPath());
+        }
     }
 
     /**
@@ -134,12 +153,15 @@ public final class StubServices implements AutoCloseable {
     private final Thread acceptor;
     // Written by tests or main, read by request threads.
     private final Map<Service, Behaviour> behaviours = new ConcurrentHashMap<>();
+    private final Map<Service, Behaviour> undoBehaviours = new ConcurrentHashMap<>();
     // Guarded by synchronizing on itself; only for the stub's own jitter and failure rolls.
     private final RandomGenerator random;
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
     // Key -> reference of the call that acted; the key's presence means "acted once".
     private final Map<String, String> references = new ConcurrentHashMap<>();
     private final Map<String, Integer> charges = new ConcurrentHashMap<>();
+    // Key -> reference of the undo that acted, separate: an undo shares its call's key.
+    private final Map<String, String> undone = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final List<Cancellation> cancellations = new CopyOnWriteArrayList<>();
@@ -149,6 +171,7 @@ public final class StubServices implements AutoCloseable {
         this.random = random;
         for (Service service : Service.values()) {
             behaviours.put(service, behaviour);
+            undoBehaviours.put(service, Behaviour.succeeding(behaviour.latency()));
         }
         this.acceptor = Thread.ofVirtual().name("stub-services-accept").unstarted(this::accept);
     }
@@ -183,6 +206,16 @@ public final class StubServices implements AutoCloseable {
     /** Changes how {@code service} behaves for requests that arrive from now on. */
     public void behave(Service service, Behaviour behaviour) {
         behaviours.put(service, Objects.requireNonNull(behaviour, "behaviour"));
+    }
+
+    /** Changes how undos of {@code service}'s calls behave, for requests that arrive from now on. */
+    public void behaveUndo(Service service, Behaviour behaviour) {
+        undoBehaviours.put(service, Objects.requireNonNull(behaviour, "behaviour"));
+    }
+
+    /** How many times the call with {@code idempotencyKey} was undone: 0 or 1, never more. */
+    public int undos(String idempotencyKey) {
+        return undone.containsKey(idempotencyKey) ? 1 : 0;
     }
 
     /** How many times the call with {@code idempotencyKey} acted: 0 or 1, never more. */
@@ -261,21 +294,26 @@ public final class StubServices implements AutoCloseable {
         byte[] body = in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
         String key = headers.get("idempotency-key");
         Service service = parts.length == 3 ? service(parts[1]) : null;
+        boolean undo = service != null && parts[1].equals(service.undoPath);
         if (service == null || !"POST".equals(parts[0])) {
             write(out, 404, "{\"error\":\"no such service: " + requestLine + "\"}", key, false);
             return true;
         }
         requests.add(new Request(service, key, deadline(headers.get("request-timeout-ms")),
-                new String(body, StandardCharsets.UTF_8)));
+                new String(body, StandardCharsets.UTF_8), parts[1]));
         if (key == null || key.isBlank()) {
             write(out, 400, "{\"error\":\"Idempotency-Key is required\"}", null, false);
             return true;
         }
-        Behaviour behaviour = behaviours.get(service);
+        Behaviour behaviour = (undo ? undoBehaviours : behaviours).get(service);
         if (clientHungUpWithin(delay(behaviour), socket, in)) {
             long seen = System.nanoTime();
             cancellations.add(new Cancellation(service, key, Duration.ofNanos(seen - arrived), seen));
             return false;
+        }
+        if (undo) {
+            answerUndo(service, key, behaviour, out);
+            return true;
         }
         String done = references.get(key);
         if (done != null) {
@@ -296,6 +334,29 @@ public final class StubServices implements AutoCloseable {
         String reference = previous == null ? fresh : previous;
         write(out, previous == null ? 200 : behaviour.replayStatus(), "{\"reference\":\"" + reference + "\"}", key, false);
         return true;
+    }
+
+    /** Undoes what the call with {@code key} did, once; a repeated undo is a replay. */
+    private void answerUndo(Service service, String key, Behaviour behaviour, OutputStream out) throws IOException {
+        String acted = references.get(key);
+        if (acted == null) {
+            write(out, 404, "{\"error\":\"nothing to undo for this Idempotency-Key\"}", key, false);
+            return;
+        }
+        String previous = undone.get(key);
+        if (previous != null) {
+            write(out, behaviour.replayStatus(), "{\"reference\":\"" + previous + "\",\"replay\":true}", key, false);
+            return;
+        }
+        if (roll(behaviour.failureRate())) {
+            write(out, behaviour.failureStatus(), "{\"error\":\"simulated " + behaviour.failureStatus() + " from the "
+                    + service.name().toLowerCase(Locale.ROOT) + " stub's undo\"}", null, false);
+            return;
+        }
+        String fresh = "undo-" + acted;
+        previous = undone.putIfAbsent(key, fresh);
+        write(out, previous == null ? 200 : behaviour.replayStatus(),
+                "{\"reference\":\"" + (previous == null ? fresh : previous) + "\"}", key, false);
     }
 
     /**
@@ -348,7 +409,7 @@ public final class StubServices implements AutoCloseable {
 
     private static Service service(String path) {
         for (Service service : Service.values()) {
-            if (service.path.equals(path)) {
+            if (service.path.equals(path) || path.equals(service.undoPath)) {
                 return service;
             }
         }

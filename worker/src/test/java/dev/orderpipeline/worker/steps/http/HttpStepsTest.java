@@ -23,6 +23,7 @@ import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
@@ -236,5 +237,72 @@ class HttpStepsTest {
         assertTrue(seen.seenAtNanos() - interruptedAt < Duration.ofSeconds(1).toNanos(),
                 () -> "stub saw the hang-up " + (seen.seenAtNanos() - interruptedAt) / 1_000 + " us after the interrupt");
         assertEquals(0, stub.charges("o-int:payment"), "a cancelled call charges nothing");
+    }
+
+    @Test
+    void voidAndRetraction_carryTheStepsKeys_undoOnce_andRepeatAsReplays() throws Exception {
+        OrderPlaced order = order("o-undo");
+        StepContext paymentKey = context("o-undo:payment", Duration.ofSeconds(5));
+        StepContext vendorKey = context("o-undo:vendor", Duration.ofSeconds(5));
+        String auth = payment.authorize(order, paymentKey);
+        String ack = vendor.notify(order, vendorKey);
+
+        String voided = payment.voidAuthorization(order, auth, paymentKey);
+        String voidedAgain = payment.voidAuthorization(order, auth, paymentKey);
+        String retracted = vendor.retract(order, ack, vendorKey);
+
+        assertTrue(voided.startsWith("voided " + auth), () -> "void note " + voided);
+        assertEquals(voided, voidedAgain, "a repeated void answers the first one");
+        assertTrue(retracted.startsWith("retracted " + ack), () -> "retraction note " + retracted);
+        assertEquals(1, stub.undos("o-undo:payment"), "voided once for two calls with one key");
+        assertEquals(1, stub.undos("o-undo:vendor"));
+        assertEquals(1, stub.charges("o-undo:payment"), "the void charged nothing more");
+        List<StubServices.Request> undos = stub.requests().stream().filter(StubServices.Request::undo).toList();
+        assertEquals(List.of(HttpPaymentGateway.VOID_PATH, HttpPaymentGateway.VOID_PATH, HttpVendorNotifier.RETRACT_PATH),
+                undos.stream().map(StubServices.Request::path).toList());
+        assertTrue(undos.getFirst().body().contains("\"authorization\":\"" + auth + "\""), () -> "void body " + undos.getFirst());
+    }
+
+    @Test
+    void courierRelease_recallsTheDispatch_andReturnsTheCourier_evenWhenTheRecallFails() throws Exception {
+        OrderPlaced order = order("o-recall");
+        StepContext key = context("o-recall:courier", Duration.ofSeconds(5));
+        CourierPool.Lease recalled = courier.assign(order, key);
+
+        String note = courier.release(order, recalled, key);
+
+        assertTrue(note.startsWith(recalled.courierId() + " recalled ("), () -> "note " + note);
+        assertEquals(1, stub.undos("o-recall:courier"));
+        assertEquals(0, couriers.inUse(), "the local courier is back");
+
+        StepContext otherKey = context("o-recall-2:courier", Duration.ofSeconds(5));
+        CourierPool.Lease stuck = courier.assign(order("o-recall-2"), otherKey);
+        stub.behaveUndo(Service.COURIER, Behaviour.failing(503, FAST));
+        Exception thrown = assertThrows(Exception.class, () -> courier.release(order("o-recall-2"), stuck, otherKey));
+
+        assertEquals(ErrorClass.NO_COURIER_AVAILABLE, ErrorClassifier.classify(thrown), () -> "got " + thrown);
+        assertEquals(0, couriers.inUse(), "a failed recall must not keep the local courier");
+    }
+
+    @ParameterizedTest(name = "undo answered {0} -> {1}")
+    @CsvSource({"503, VENDOR_UNAVAILABLE", "429, VENDOR_UNAVAILABLE", "422, INTERNAL"})
+    void failingVoid_isClassified_andUndoesNothing(int status, ErrorClass want) throws Exception {
+        OrderPlaced order = order("o-void-" + status);
+        StepContext key = context("o-void-" + status + ":payment", Duration.ofSeconds(5));
+        String auth = payment.authorize(order, key);
+        stub.behaveUndo(Service.PAYMENT, Behaviour.failing(status, FAST));
+
+        Exception thrown = assertThrows(Exception.class, () -> payment.voidAuthorization(order, auth, key));
+
+        assertEquals(want, ErrorClassifier.classify(thrown), () -> "got " + thrown);
+        assertEquals(0, stub.undos(key.idempotencyKey()));
+    }
+
+    @Test
+    void voidForAKeyThatNeverCharged_isInternal() {
+        Exception thrown = assertThrows(Exception.class,
+                () -> payment.voidAuthorization(order("o-never"), "auth-0", context("o-never:payment", Duration.ofSeconds(5))));
+
+        assertEquals(ErrorClass.INTERNAL, ErrorClassifier.classify(thrown), () -> "got " + thrown);
     }
 }

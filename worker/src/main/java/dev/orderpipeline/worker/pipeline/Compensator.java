@@ -1,0 +1,151 @@
+package dev.orderpipeline.worker.pipeline;
+
+import dev.orderpipeline.contract.Compensation;
+import dev.orderpipeline.contract.ErrorClass;
+import dev.orderpipeline.contract.OrderPlaced;
+import dev.orderpipeline.contract.StepName;
+import dev.orderpipeline.worker.steps.CourierDispatcher;
+import dev.orderpipeline.worker.steps.CourierPool;
+import dev.orderpipeline.worker.steps.PaymentGateway;
+import dev.orderpipeline.worker.steps.StepContext;
+import dev.orderpipeline.worker.steps.VendorNotifier;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Undoes the steps of a failed order that had succeeded: cancellation is not retroactive, so a
+ * payment authorised before the vendor failed is voided, a vendor notified before the payment
+ * was declined is told to forget it, and a courier taken is returned to the pool (and recalled
+ * from the courier service, over HTTP).
+ *
+ * <p>Runs on the order's thread after its steps' scope has closed, so business meaning stays out
+ * of the scope machinery. The undos run at once in a scope of their own, under their own
+ * deadline ({@code compensationDeadline} from now: the order's deadline may have passed already,
+ * which is often why it failed), with the steps' retry policy and their idempotency keys, so an
+ * undo that is repeated (here or by a replay of the order) undoes once. No undo's failure stops
+ * another: each one's failure is classified, logged and reported in the outcome, never dropped.
+ */
+final class Compensator {
+
+    private static final Logger log = LoggerFactory.getLogger(Compensator.class);
+
+    private final PaymentGateway payment;
+    private final VendorNotifier vendor;
+    private final CourierDispatcher courier;
+    private final Retry retry;
+    private final ConcurrentSteps steps;
+    private final Duration compensationDeadline;
+    private final PipelineEvents events;
+    private final Clock clock;
+
+    Compensator(PaymentGateway payment, VendorNotifier vendor, CourierDispatcher courier, Retry retry,
+                ConcurrentSteps steps, Duration compensationDeadline, PipelineEvents events, Clock clock) {
+        this.payment = payment;
+        this.vendor = vendor;
+        this.courier = courier;
+        this.retry = retry;
+        this.steps = steps;
+        this.compensationDeadline = compensationDeadline;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /**
+     * Undoes every step of {@code reports} that succeeded.
+     *
+     * @return one entry per undone step, in step order; empty when none had succeeded
+     * @throws InterruptedException if the order's thread is interrupted (the worker stops hard):
+     *                              the undos are cancelled, and the order is redone by whoever
+     *                              takes it next, under the same idempotency keys
+     */
+    List<Compensation> compensate(OrderPlaced order, List<ConcurrentSteps.Report> reports) throws InterruptedException {
+        Map<StepName, Compensation> done = new EnumMap<>(StepName.class);
+        Map<String, Callable<?>> undos = new LinkedHashMap<>();
+        Instant deadline = clock.instant().plus(compensationDeadline);
+        Retry.Budget budget = retry.newBudget();
+        for (ConcurrentSteps.Report report : reports) {
+            if (report.state() != ConcurrentSteps.State.SUCCEEDED) {
+                continue;
+            }
+            StepName step = StepName.valueOf(report.name().toUpperCase(Locale.ROOT));
+            StepContext context = new StepContext(deadline, order.orderId() + ":" + step.label(), clock);
+            switch (step) {
+                case PAYMENT -> undos.put(step.label(), undo(step, () -> retry.run(step, context, budget,
+                        new AtomicInteger(), c -> payment.voidAuthorization(order, (String) report.value(), c))));
+                case VENDOR -> undos.put(step.label(), undo(step, () -> retry.run(step, context, budget,
+                        new AtomicInteger(), c -> vendor.retract(order, (String) report.value(), c))));
+                case COURIER -> {
+                    if (report.value() instanceof CourierPool.Lease lease) {
+                        undos.put(step.label(), undo(step, () -> retry.run(step, context, budget,
+                                new AtomicInteger(), c -> courier.release(order, lease, c))));
+                    } else {
+                        done.put(step, Compensation.failed(step, ErrorClass.INTERNAL,
+                                "courier step returned no lease: " + report.value()));
+                    }
+                }
+            }
+        }
+        if (!undos.isEmpty()) {
+            ConcurrentSteps.Joined joined = steps.runAll("order-" + order.orderId() + "-compensation", undos, deadline);
+            for (ConcurrentSteps.Report report : joined.reports()) {
+                StepName step = StepName.valueOf(report.name().toUpperCase(Locale.ROOT));
+                done.put(step, switch (report.state()) {
+                    case SUCCEEDED -> (Compensation) report.value();
+                    // Tasks return their failures as values; only an Error gets here.
+                    case FAILED -> failed(step, report.failure());
+                    case CANCELLED -> Compensation.failed(step, ErrorClass.TIMEOUT, "not undone within the compensation "
+                            + "deadline of " + compensationDeadline.toMillis() + " ms");
+                });
+            }
+        }
+        List<Compensation> compensations = new ArrayList<>(done.values());
+        for (Compensation compensation : compensations) {
+            report(order, compensation);
+        }
+        return compensations;
+    }
+
+    /** Wraps an undo so that its failure becomes a value: one failed undo must not cancel the others. */
+    private static Callable<Compensation> undo(StepName step, Callable<String> call) {
+        return () -> {
+            try {
+                return Compensation.compensated(step, call.call());
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw e; // cancelled by the compensation deadline: reported as such
+                }
+                return failed(step, e);
+            }
+        };
+    }
+
+    private static Compensation failed(StepName step, Throwable failure) {
+        String message = failure.getMessage();
+        return Compensation.failed(step, ErrorClassifier.classify(failure),
+                message == null || message.isBlank() ? failure.getClass().getSimpleName() : message);
+    }
+
+    private void report(OrderPlaced order, Compensation compensation) {
+        events.compensation(order.orderId(), compensation);
+        switch (compensation.status()) {
+            case COMPENSATED -> log.debug("order {}: {} undone: {}", order.orderId(), compensation.step().label(),
+                    compensation.detail());
+            case FAILED -> log.warn("order {}: {} NOT undone ({}): {}; undo it by hand or replay with key {}:{}",
+                    order.orderId(), compensation.step().label(), compensation.errorClass().code(),
+                    compensation.detail(), order.orderId(), compensation.step().label());
+        }
+    }
+}
