@@ -398,6 +398,10 @@ public final class OrderCodec {
                 return (Instant) ctxt.handleUnexpectedToken(Instant.class, p);
             }
             String text = p.getText();
+            Instant common = Rfc3339.parseUtc(text);
+            if (common != null) {
+                return common;
+            }
             try {
                 return OffsetDateTime.parse(text, RFC_3339).toInstant();
             } catch (DateTimeParseException e) {
