@@ -70,6 +70,7 @@ public final class OrderCodec {
     // Strict like the mapper: trailing data, duplicate keys and coercions fail the fast path.
     private final ObjectReader orderReader;
     private final OrderRules rules = new OrderRules();
+    private final OutcomeWriter outcomeWriter;
     private final int maxOrderBytes;
 
     public OrderCodec() {
@@ -85,6 +86,7 @@ public final class OrderCodec {
         this.mapper = newMapper();
         this.treeReader = mapper.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.orderReader = mapper.readerFor(OrderPlaced.class);
+        this.outcomeWriter = new OutcomeWriter(mapper);
     }
 
     /** The mapper configured for this contract, for callers that need JSON of their own. */
@@ -124,7 +126,7 @@ public final class OrderCodec {
     }
 
     public byte[] encode(OrderOutcome outcome) {
-        return write(outcome);
+        return outcomeWriter.write(outcome);
     }
 
     /** Reads an {@code order-results} value; throws {@link IllegalArgumentException} if it is not one. */
