@@ -25,12 +25,6 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -150,7 +144,7 @@ public final class OrderCodec {
             return invalid(DecodedOrder.Problem.OVERSIZED,
                     "record value is " + value.length + " bytes, more than the limit of " + maxOrderBytes, null);
         }
-        String utf8Problem = utf8Problem(value);
+        String utf8Problem = Utf8.problem(value);
         if (utf8Problem != null) {
             return invalid(DecodedOrder.Problem.INVALID_UTF8, utf8Problem, null);
         }
@@ -229,20 +223,6 @@ public final class OrderCodec {
             cut--;
         }
         return text.substring(0, cut) + "...";
-    }
-
-    private static String utf8Problem(byte[] value) {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(value);
-        // UTF-8 never decodes to more UTF-16 chars than it has bytes, so one pass fits.
-        CoderResult result = decoder.decode(in, CharBuffer.allocate(value.length), /* endOfInput= */ true);
-        if (!result.isError()) {
-            return null;
-        }
-        return "record value is not valid UTF-8: byte 0x%02X at offset %d does not form a valid character"
-                .formatted(value[in.position()] & 0xFF, in.position());
     }
 
     private static boolean hasMoreContent(JsonParser parser) throws IOException {
