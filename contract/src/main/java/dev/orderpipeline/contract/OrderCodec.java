@@ -1,9 +1,11 @@
 package dev.orderpipeline.contract;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -23,12 +25,6 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -68,6 +64,7 @@ public final class OrderCodec {
     // Strict like the mapper: trailing data, duplicate keys and coercions fail the fast path.
     private final ObjectReader orderReader;
     private final OrderRules rules = new OrderRules();
+    private final OutcomeWriter outcomeWriter;
     private final int maxOrderBytes;
 
     public OrderCodec() {
@@ -83,11 +80,16 @@ public final class OrderCodec {
         this.mapper = newMapper();
         this.treeReader = mapper.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.orderReader = mapper.readerFor(OrderPlaced.class);
+        this.outcomeWriter = new OutcomeWriter(mapper);
     }
 
     /** The mapper configured for this contract, for callers that need JSON of their own. */
     public static ObjectMapper newMapper() {
-        JsonMapper mapper = JsonMapper.builder()
+        // Jackson's default buffer pool is per thread, and every order runs on a fresh virtual
+        // thread: it allocated new 8 KB and 4 KB buffers for each decode and encode. A pool
+        // shared by all threads hands them back instead.
+        JsonFactory factory = JsonFactory.builder().recyclerPool(JsonRecyclerPools.newConcurrentDequePool()).build();
+        JsonMapper mapper = JsonMapper.builder(factory)
                 .addModule(new JavaTimeModule())
                 // Added after JavaTimeModule so that it wins: a bare number for a time is
                 // ambiguous (seconds or milliseconds?), so only the ISO-8601 string is read.
@@ -118,7 +120,7 @@ public final class OrderCodec {
     }
 
     public byte[] encode(OrderOutcome outcome) {
-        return write(outcome);
+        return outcomeWriter.write(outcome);
     }
 
     /** Reads an {@code order-results} value; throws {@link IllegalArgumentException} if it is not one. */
@@ -142,7 +144,7 @@ public final class OrderCodec {
             return invalid(DecodedOrder.Problem.OVERSIZED,
                     "record value is " + value.length + " bytes, more than the limit of " + maxOrderBytes, null);
         }
-        String utf8Problem = utf8Problem(value);
+        String utf8Problem = Utf8.problem(value);
         if (utf8Problem != null) {
             return invalid(DecodedOrder.Problem.INVALID_UTF8, utf8Problem, null);
         }
@@ -221,20 +223,6 @@ public final class OrderCodec {
             cut--;
         }
         return text.substring(0, cut) + "...";
-    }
-
-    private static String utf8Problem(byte[] value) {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(value);
-        // UTF-8 never decodes to more UTF-16 chars than it has bytes, so one pass fits.
-        CoderResult result = decoder.decode(in, CharBuffer.allocate(value.length), /* endOfInput= */ true);
-        if (!result.isError()) {
-            return null;
-        }
-        return "record value is not valid UTF-8: byte 0x%02X at offset %d does not form a valid character"
-                .formatted(value[in.position()] & 0xFF, in.position());
     }
 
     private static boolean hasMoreContent(JsonParser parser) throws IOException {
@@ -392,6 +380,10 @@ public final class OrderCodec {
                 return (Instant) ctxt.handleUnexpectedToken(Instant.class, p);
             }
             String text = p.getText();
+            Instant common = Rfc3339.parseUtc(text);
+            if (common != null) {
+                return common;
+            }
             try {
                 return OffsetDateTime.parse(text, RFC_3339).toInstant();
             } catch (DateTimeParseException e) {

@@ -8,8 +8,11 @@ public enum StepName {
     @JsonProperty("vendor") VENDOR,
     @JsonProperty("courier") COURIER;
 
+    // Computed once: labels are read several times for every order.
+    private final String label = name().toLowerCase(java.util.Locale.ROOT);
+
     /** The lower-case name used in JSON, logs and idempotency keys. */
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return label;
     }
 }

@@ -144,6 +144,9 @@ final class OrderHandler {
             return decoded;
         }
         String orderId = valid.order().orderId();
+        if (asciiEquals(record.key(), orderId)) {
+            return decoded; // the usual case, decided without decoding the key
+        }
         Optional<String> key = utf8(record.key());
         if (key.isEmpty()) {
             return new DecodedOrder.Invalid(DecodedOrder.Problem.RULE_VIOLATION,
@@ -155,6 +158,19 @@ final class OrderHandler {
                     "record key \"" + key.get() + "\" is not the order id \"" + orderId + "\"", Optional.of(orderId));
         }
         return decoded;
+    }
+
+    /** Whether {@code bytes} are exactly the ASCII characters of {@code text}. */
+    private static boolean asciiEquals(byte[] bytes, String text) {
+        if (bytes == null || bytes.length != text.length()) {
+            return false;
+        }
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] < 0 || bytes[i] != text.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Optional<String> utf8(byte[] bytes) {

@@ -7,6 +7,7 @@ import dev.orderpipeline.contract.OrderOutcome;
 import dev.orderpipeline.contract.OrderStatus;
 import dev.orderpipeline.contract.StepName;
 import dev.orderpipeline.contract.StepResult;
+import dev.orderpipeline.contract.StepStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -38,11 +39,27 @@ public final class WorkerMetrics {
     private static final String COMPENSATIONS = "compensations";
     private static final String NO_ERROR = "none";
 
+    private static final OrderStatus[] STATUSES = OrderStatus.values();
+    private static final ErrorClass[] ERROR_CLASSES = ErrorClass.values();
+    private static final StepName[] STEPS = StepName.values();
+    private static final StepStatus[] STEP_STATUSES = StepStatus.values();
+    private static final DecodedOrder.Problem[] PROBLEMS = DecodedOrder.Problem.values();
+
     private final MeterRegistry registry;
     private final Counter skippedAsFinishedEarlier;
     // Micrometer keeps a function counter's state object only weakly: held here, or the two
     // ledger readers are collected and payments_charged_total reads 0 forever.
     private final List<LongSupplier> ledgerReaders = new CopyOnWriteArrayList<>();
+    // By status, then error class (slot 0: none).
+    private final MeterSlots<Counter> processed = new MeterSlots<>(STATUSES.length * (ERROR_CLASSES.length + 1),
+            i -> registerProcessed(STATUSES[i / (ERROR_CLASSES.length + 1)],
+                    i % (ERROR_CLASSES.length + 1) == 0 ? null : ERROR_CLASSES[i % (ERROR_CLASSES.length + 1) - 1]));
+    private final MeterSlots<Counter> deadLetters = new MeterSlots<>(PROBLEMS.length, i -> registerDeadLetters(PROBLEMS[i]));
+    private final MeterSlots<Timer> orderDurations = new MeterSlots<>(STATUSES.length,
+            i -> registerOrderDuration(STATUSES[i]));
+    // By step, then step status.
+    private final MeterSlots<Timer> stepDurations = new MeterSlots<>(STEPS.length * STEP_STATUSES.length,
+            i -> registerStepDuration(STEPS[i / STEP_STATUSES.length], STEP_STATUSES[i % STEP_STATUSES.length]));
 
     public WorkerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -84,24 +101,11 @@ public final class WorkerMetrics {
     public void outcome(OrderOutcome outcome) {
         processed(outcome.status(), outcome.errorClass()).increment();
         if (outcome.receivedAt() != null && outcome.completedAt() != null) {
-            Timer.builder("order.duration")
-                    .description("From taking the order off the topic to its decision, per outcome status")
-                    .tag("status", label(outcome.status()))
-                    .publishPercentileHistogram()
-                    .minimumExpectedValue(Duration.ofMillis(1))
-                    .maximumExpectedValue(Duration.ofSeconds(60))
-                    .register(registry)
+            orderDurations.get(outcome.status().ordinal())
                     .record(Duration.between(outcome.receivedAt(), outcome.completedAt()));
         }
         for (StepResult step : outcome.steps()) {
-            Timer.builder("order.step.duration")
-                    .description("Duration of one step of an order, by step and how the step ended")
-                    .tag("step", step.step().label())
-                    .tag("status", label(step.status()))
-                    .publishPercentileHistogram()
-                    .minimumExpectedValue(Duration.ofMillis(1))
-                    .maximumExpectedValue(Duration.ofSeconds(60))
-                    .register(registry)
+            stepDurations.get(step.step().ordinal() * STEP_STATUSES.length + step.status().ordinal())
                     .record(step.durationMicros(), TimeUnit.MICROSECONDS);
         }
     }
@@ -220,6 +224,14 @@ public final class WorkerMetrics {
     }
 
     private Counter processed(OrderStatus status, ErrorClass errorClass) {
+        return processed.get(status.ordinal() * (ERROR_CLASSES.length + 1) + (errorClass == null ? 0 : errorClass.ordinal() + 1));
+    }
+
+    private Counter deadLetters(DecodedOrder.Problem problem) {
+        return deadLetters.get(problem.ordinal());
+    }
+
+    private Counter registerProcessed(OrderStatus status, ErrorClass errorClass) {
         return Counter.builder(PROCESSED)
                 .description("Orders with a published outcome, by status and error class (none when succeeded)")
                 .tag("status", label(status))
@@ -243,10 +255,31 @@ public final class WorkerMetrics {
                 .register(registry);
     }
 
-    private Counter deadLetters(DecodedOrder.Problem problem) {
+    private Counter registerDeadLetters(DecodedOrder.Problem problem) {
         return Counter.builder(DEAD_LETTERS)
                 .description("Records sent to the dead-letter topic, by what was wrong with them")
                 .tag("problem", problem.name())
+                .register(registry);
+    }
+
+    private Timer registerOrderDuration(OrderStatus status) {
+        return Timer.builder("order.duration")
+                .description("From taking the order off the topic to its decision, per outcome status")
+                .tag("status", label(status))
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry);
+    }
+
+    private Timer registerStepDuration(StepName step, StepStatus status) {
+        return Timer.builder("order.step.duration")
+                .description("Duration of one step of an order, by step and how the step ended")
+                .tag("step", step.label())
+                .tag("status", label(status))
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(60))
                 .register(registry);
     }
 

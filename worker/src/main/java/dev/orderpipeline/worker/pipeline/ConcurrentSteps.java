@@ -62,7 +62,7 @@ final class ConcurrentSteps {
      * Runs every task of {@code tasks} in its own virtual thread and returns when all have
      * ended.
      *
-     * @param scopeName names the scope and its threads in thread dumps, e.g. {@code order-42}
+     * @param scopeName names the scope in thread dumps, e.g. {@code order-42}
      * @param tasks     by name, in the order their reports should come back
      * @param deadline  when to cancel whatever still runs
      * @throws InterruptedException if the calling thread is interrupted while waiting; the
@@ -78,9 +78,10 @@ final class ConcurrentSteps {
         Throwable firstFailure;
         try (var scope = StructuredTaskScope.open(
                 StructuredTaskScope.Joiner.<Object>awaitAllSuccessfulOrThrow(),
-                config -> config.withName(scopeName)
-                        .withTimeout(timeout)
-                        .withThreadFactory(Thread.ofVirtual().name(scopeName + "-step-", 1).factory()))) {
+                // Task threads are the scope's default unnamed virtual threads: thread dumps show
+                // them under the scope's name, and naming three threads per order was string
+                // building on every order's path.
+                config -> config.withName(scopeName).withTimeout(timeout))) {
             probes.values().forEach(scope::fork);
             scope.join();
             firstFailure = null;
