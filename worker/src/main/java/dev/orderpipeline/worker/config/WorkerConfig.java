@@ -1,5 +1,6 @@
 package dev.orderpipeline.worker.config;
 
+import dev.orderpipeline.worker.kafka.Delivery;
 import dev.orderpipeline.worker.kafka.Ordering;
 import dev.orderpipeline.worker.steps.SimulationSettings;
 import java.time.Duration;
@@ -33,6 +34,7 @@ import java.util.Objects;
  * @param services          the real step services for the HTTP adapters; {@code null} runs the
  *                          built-in simulated steps
  * @param httpPort          port of /metrics and /health/*; 0 picks a free one
+ * @param delivery          at-least-once, or exactly-once with Kafka transactions
  */
 public record WorkerConfig(
         String bootstrapServers,
@@ -56,7 +58,21 @@ public record WorkerConfig(
         Map<String, String> kafkaOverrides,
         Duration connectTimeout,
         int httpPort,
-        StepServices services) {
+        StepServices services,
+        Delivery delivery) {
+
+    /** At-least-once, the default. */
+    public WorkerConfig(String bootstrapServers, boolean embeddedBroker, int embeddedBrokerPort, String ordersTopic,
+                        String resultsTopic, String deadLetterTopic, String groupId, String workerId, boolean createTopics,
+                        int topicPartitions, Duration orderDeadline, int maxInFlight, Ordering ordering,
+                        Duration drainBudget, Duration commitInterval, int courierPoolSize, int maxOrderBytes,
+                        SimulationSettings simulation, Map<String, String> kafkaOverrides, Duration connectTimeout,
+                        int httpPort, StepServices services) {
+        this(bootstrapServers, embeddedBroker, embeddedBrokerPort, ordersTopic, resultsTopic, deadLetterTopic, groupId,
+                workerId, createTopics, topicPartitions, orderDeadline, maxInFlight, ordering, drainBudget, commitInterval,
+                courierPoolSize, maxOrderBytes, simulation, kafkaOverrides, connectTimeout, httpPort, services,
+                Delivery.AT_LEAST_ONCE);
+    }
 
     /** Without {@code httpPort}: the endpoints listen on a free port, as tests and embedders want. */
     public WorkerConfig(String bootstrapServers, boolean embeddedBroker, int embeddedBrokerPort, String ordersTopic,
@@ -68,6 +84,14 @@ public record WorkerConfig(
                 workerId, createTopics, topicPartitions, orderDeadline, maxInFlight, ordering, drainBudget, commitInterval,
                 courierPoolSize, maxOrderBytes, simulation, kafkaOverrides, connectTimeout, /* httpPort= */ 0,
                 /* services= */ null);
+    }
+
+    /** This configuration with {@code delivery} instead. */
+    public WorkerConfig withDelivery(Delivery delivery) {
+        return new WorkerConfig(bootstrapServers, embeddedBroker, embeddedBrokerPort, ordersTopic, resultsTopic,
+                deadLetterTopic, groupId, workerId, createTopics, topicPartitions, orderDeadline, maxInFlight, ordering,
+                drainBudget, commitInterval, courierPoolSize, maxOrderBytes, simulation, kafkaOverrides, connectTimeout,
+                httpPort, services, delivery);
     }
 
     public WorkerConfig {
@@ -92,6 +116,9 @@ public record WorkerConfig(
         requireAtLeast("--max-in-flight (MAX_IN_FLIGHT)", maxInFlight, 1);
         if (ordering == null) {
             throw new ConfigException("--ordering (ORDERING)", "must be one of key, partition, unordered");
+        }
+        if (delivery == null) {
+            throw new ConfigException("--delivery (DELIVERY)", "must be one of at-least-once, exactly-once");
         }
         requirePositive("--drain-budget (DRAIN_BUDGET)", drainBudget);
         requirePositive("--commit-interval (COMMIT_INTERVAL)", commitInterval);
@@ -119,6 +146,8 @@ public record WorkerConfig(
             "value.serializer", "is managed by the worker",
             "acks", "is managed by the worker: outcomes need acks=all",
             "enable.idempotence", "is managed by the worker: retries must not duplicate outcomes",
+            "transactional.id", "is managed by the worker: --delivery exactly-once derives it from --group-id and --worker-id",
+            "isolation.level", "is managed by the worker: it reads only committed orders, and exactly-once needs that",
             "group.id", "use --group-id");
 
     private static void requireName(String key, String value) {

@@ -33,9 +33,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The poll thread: fetches records, hands each to its own virtual thread, and commits the
- * offsets below which every record has its result on the broker (at-least-once). It is the only
- * thread that touches the {@link Consumer}; order threads report back through a queue.
+ * The poll thread: fetches records, hands each to its own virtual thread, and has the
+ * {@link Committer} commit the offsets below which every record has its result on the broker
+ * (at-least-once), or in the same transaction (exactly-once). It is the only thread that
+ * touches the {@link Consumer}; order threads report back through a queue.
  *
  * <p>Records of one partition run at the same time as far as the {@link Ordering} allows (by
  * default, records with the same key run one after the other). When {@code maxInFlight} records
@@ -76,10 +77,12 @@ public final class PollLoop implements Runnable {
     /**
      * What an order thread reports when it is done with a record.
      *
-     * @param published whether its result is on the broker; if not (revoked, or stopping
-     *                  hard) the offset stays unfinished and is never committed by this worker
+     * @param published  whether its result is on the broker; if not (revoked, or stopping
+     *                   hard) the offset stays unfinished and is never committed by this worker
+     * @param generation the loop's {@link #generation} when the record started; reports from an
+     *                   earlier one belong to an aborted transaction and are ignored
      */
-    private record Finished(ConsumerRecord<byte[], byte[]> record, boolean published) {
+    private record Finished(ConsumerRecord<byte[], byte[]> record, boolean published, int generation) {
     }
 
     /**
@@ -93,6 +96,8 @@ public final class PollLoop implements Runnable {
     }
 
     private final Consumer<byte[], byte[]> consumer;
+    private final Committer committer;
+    private final Committer.Offsets commitView = new CommitView();
     private final OrderHandler handler;
     private final ExecutorService orderThreads;
     private final Settings settings;
@@ -113,6 +118,8 @@ public final class PollLoop implements Runnable {
     private Metric connectionCount;
     private Instant lastCommit;
     private boolean draining;
+    /** Raised when an abort throws away every result under way; see {@link Finished#generation}. */
+    private int generation;
 
     // Written by order threads, drained by the poll thread.
     private final BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
@@ -127,9 +134,10 @@ public final class PollLoop implements Runnable {
     private volatile Exit exit;
     private final CountDownLatch ended = new CountDownLatch(1);
 
-    PollLoop(Consumer<byte[], byte[]> consumer, OrderHandler handler, ExecutorService orderThreads,
+    PollLoop(Consumer<byte[], byte[]> consumer, Committer committer, OrderHandler handler, ExecutorService orderThreads,
              Settings settings, Clock clock, WorkerMetrics metrics, PollHealth health) {
         this.consumer = consumer;
+        this.committer = committer;
         this.handler = handler;
         this.orderThreads = orderThreads;
         this.settings = settings;
@@ -223,7 +231,8 @@ public final class PollLoop implements Runnable {
         }
         dispatchWaiting();
         if (Duration.between(lastCommit, clock.instant()).compareTo(settings.commitInterval()) >= 0) {
-            commitAsync();
+            lastCommit = clock.instant();
+            committer.commitInterval(commitView);
         }
     }
 
@@ -293,6 +302,8 @@ public final class PollLoop implements Runnable {
     private void dispatch(ConsumerRecord<byte[], byte[]> record) {
         TopicPartition partition = partitionOf(record);
         PartitionLease lease = leases.computeIfAbsent(partition, p -> new PartitionLease());
+        TransactionGate.Pass pass = committer.gate().pass(lease);
+        int startedIn = generation;
         running.merge(partition, 1, Integer::sum);
         inFlight.incrementAndGet();
         orderThreads.execute(() -> {
@@ -300,14 +311,14 @@ public final class PollLoop implements Runnable {
             lease.enter(self);
             CompletableFuture<Boolean> result;
             try {
-                result = handler.handle(record, lease);
+                result = handler.handle(record, pass);
             } catch (InterruptedException e) {
                 // Revoked or stopping hard: the record stays unfinished, so its offset is not
                 // committed and the next owner processes it again.
                 self.interrupt();
                 result = CompletableFuture.completedFuture(false);
             } catch (OutcomePublisher.PublishException | RuntimeException | Error e) {
-                fatal.compareAndSet(null, e);
+                sendFailed(e);
                 result = CompletableFuture.completedFuture(false);
             } finally {
                 lease.exit(self);
@@ -316,12 +327,22 @@ public final class PollLoop implements Runnable {
             }
             result.whenComplete((published, error) -> {
                 if (error != null) {
-                    fatal.compareAndSet(null, error instanceof CompletionException c && c.getCause() != null
-                            ? c.getCause() : error);
+                    sendFailed(error instanceof CompletionException c && c.getCause() != null ? c.getCause() : error);
                 }
-                finished.add(new Finished(record, error == null && published));
+                finished.add(new Finished(record, error == null && published, startedIn));
+                // Only now may a transaction commit: this result is counted in its offsets.
+                pass.release();
             });
         });
+    }
+
+    /** A result did not reach the broker: fatal, or (in a transaction) the next commit aborts. Any thread. */
+    private void sendFailed(Throwable error) {
+        if (committer.isFatal(error)) {
+            fatal.compareAndSet(null, error);
+        } else {
+            log.debug("result not sent, the open transaction will be aborted: {}", error.toString());
+        }
     }
 
     private void collectFinished() {
@@ -331,6 +352,9 @@ public final class PollLoop implements Runnable {
     }
 
     private void finished(Finished f) {
+        if (f.generation() != generation) {
+            return;
+        }
         TopicPartition partition = partitionOf(f.record());
         if (f.published()) {
             offsets.finished(partition, f.record().offset());
@@ -341,31 +365,6 @@ public final class PollLoop implements Runnable {
 
     private static TopicPartition partitionOf(ConsumerRecord<?, ?> record) {
         return new TopicPartition(record.topic(), record.partition());
-    }
-
-    private void commitAsync() {
-        lastCommit = clock.instant();
-        Map<TopicPartition, OffsetAndMetadata> commit = offsets.committable();
-        if (commit.isEmpty()) {
-            return;
-        }
-        consumer.commitAsync(commit, (committed, error) -> {
-            if (error == null) {
-                offsets.committed(committed);
-                lagsCommitted(committed);
-            } else {
-                // The next interval commits the same or higher offsets; nothing is lost.
-                log.warn("offset commit failed, will retry: {}", error.toString());
-            }
-        });
-    }
-
-    private void commitSync(Map<TopicPartition, OffsetAndMetadata> commit) {
-        if (!commit.isEmpty()) {
-            consumer.commitSync(commit);
-            offsets.committed(commit);
-            lagsCommitted(commit);
-        }
     }
 
     private void lagsCommitted(Map<TopicPartition, OffsetAndMetadata> committed) {
@@ -417,14 +416,89 @@ public final class PollLoop implements Runnable {
         if (!orderThreads.awaitTermination(30, TimeUnit.SECONDS)) {
             log.error("order threads still running 30 s after cancellation: a step ignores interruption");
         }
-        collectFinished();
-        if (fatal.get() == null) {
-            commitSync(offsets.committable());
+        if (fatal.get() == null && committer.commitNow(commitView) == Committer.Result.ABORTED) {
+            log.error("the last transaction was aborted; its orders will be redone by the next owner");
+            result = Exit.FAILED;
         }
         if (skippedAsFinishedEarlier > 0) {
             log.info("{} records skipped: finished by an earlier owner, per the commit metadata", skippedAsFinishedEarlier);
         }
         return result;
+    }
+
+    /**
+     * Takes {@code partitions} up from their group commit: the offsets finished above it (read
+     * from its metadata, so they are skipped), a new lease, a new lag gauge. With read_committed,
+     * a commit still inside an open transaction is waited for (KIP-447).
+     */
+    private Map<TopicPartition, OffsetAndMetadata> adopt(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
+        for (TopicPartition partition : partitions) {
+            OffsetAndMetadata commit = committed.get(partition);
+            offsets.assigned(partition, commit);
+            leases.put(partition, new PartitionLease());
+            forgetLags(List.of(partition));
+            lags.put(partition, metrics.commitLag(partition.topic(), partition.partition(),
+                    commit == null ? -1 : commit.offset()));
+        }
+        return committed;
+    }
+
+    /**
+     * After an abort: cancels every order under way (their results went with the transaction,
+     * and none may be sent into the next one), forgets what was fetched, and seeks every
+     * partition back to its committed offset, so the next poll starts over there instead of
+     * after the aborted batch. Called by the committer with the transaction gate shut.
+     */
+    private void rewind() {
+        generation++;
+        for (PartitionLease lease : leases.values()) {
+            try {
+                // Nothing is being published: the gate is shut. Interrupts the orders still running.
+                lease.revoke(Duration.ZERO);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        leases.clear();
+        waiting.clear();
+        waitingCount = 0;
+        running.clear();
+        Set<TopicPartition> assigned = consumer.assignment();
+        Map<TopicPartition, OffsetAndMetadata> committed = adopt(assigned);
+        List<TopicPartition> uncommitted = new java.util.ArrayList<>();
+        for (TopicPartition partition : assigned) {
+            OffsetAndMetadata commit = committed.get(partition);
+            if (commit != null) {
+                consumer.seek(partition, commit);
+            } else {
+                uncommitted.add(partition);
+            }
+        }
+        // No commit yet: where auto.offset.reset=earliest started them.
+        consumer.seekToBeginning(uncommitted);
+        log.warn("rewound partitions {} to their committed offsets", assigned);
+    }
+
+    /** The offset tracker as the committer sees it. Poll thread. */
+    private final class CommitView implements Committer.Offsets {
+
+        @Override
+        public Map<TopicPartition, OffsetAndMetadata> committable() {
+            collectFinished();
+            return offsets.committable();
+        }
+
+        @Override
+        public void committed(Map<TopicPartition, OffsetAndMetadata> committed) {
+            offsets.committed(committed);
+            lagsCommitted(committed);
+        }
+
+        @Override
+        public void discarded() {
+            rewind();
+        }
     }
 
     private void closeConsumer() {
@@ -463,13 +537,10 @@ public final class PollLoop implements Runnable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            collectFinished();
             try {
-                Map<TopicPartition, OffsetAndMetadata> commit = offsets.committable();
-                commit.keySet().retainAll(revoked);
-                commitSync(commit);
-            } catch (RuntimeException e) {
-                log.warn("commit on revocation failed; the new owner may process some orders again: {}", e.toString());
+                committer.commitBeforeHandOver(commitView);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
             offsets.forget(revoked);
             forgetLags(revoked);
@@ -482,10 +553,11 @@ public final class PollLoop implements Runnable {
         @Override
         public void onPartitionsLost(Collection<TopicPartition> lost) {
             // Already someone else's: committing would fail, and their records will be redone.
-            // No late result of theirs may be published.
+            // No late result of theirs may be published, nor one already sent in the open transaction.
             waiting.removePartitions(lost);
             try {
                 revokeLeases(lost);
+                committer.partitionsLost(commitView);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -502,16 +574,7 @@ public final class PollLoop implements Runnable {
             if (assigned.isEmpty()) {
                 return;
             }
-            // What the previous owner committed, with the offsets it finished above the commit.
-            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(assigned));
-            for (TopicPartition partition : assigned) {
-                OffsetAndMetadata commit = committed.get(partition);
-                offsets.assigned(partition, commit);
-                leases.put(partition, new PartitionLease());
-                forgetLags(List.of(partition));
-                lags.put(partition, metrics.commitLag(partition.topic(), partition.partition(),
-                        commit == null ? -1 : commit.offset()));
-            }
+            adopt(assigned);
             log.info("partitions assigned: {}", assigned);
             if (draining || !pausedByUs.isEmpty()) {
                 consumer.pause(assigned);
