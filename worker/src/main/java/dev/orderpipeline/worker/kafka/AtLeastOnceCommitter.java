@@ -68,6 +68,10 @@ final class AtLeastOnceCommitter implements Committer {
         }
     }
 
+    @Override
+    public void close() {
+    }
+
     /** Their results are on the broker already; the new owner redoes what was not committed. */
     @Override
     public void partitionsLost(Offsets offsets) {

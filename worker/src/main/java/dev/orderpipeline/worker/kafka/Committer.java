@@ -53,6 +53,9 @@ sealed interface Committer permits AtLeastOnceCommitter, TransactionalCommitter 
      */
     void commitBeforeHandOver(Offsets offsets) throws InterruptedException;
 
+    /** The poll loop has ended and the consumer is closed: nothing more is committed. */
+    void close();
+
     /** Partitions were lost to another worker: nothing sent for them since the last commit may become visible. */
     void partitionsLost(Offsets offsets) throws InterruptedException;
 }

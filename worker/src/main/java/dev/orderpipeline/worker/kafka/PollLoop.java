@@ -197,6 +197,7 @@ public final class PollLoop implements Runnable {
             lags.values().forEach(CommitLag::close);
             lags.clear();
             closeConsumer();
+            committer.close();
             health.ended();
             exit = result;
             ended.countDown();

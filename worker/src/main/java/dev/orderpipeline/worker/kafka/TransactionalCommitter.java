@@ -128,6 +128,20 @@ final class TransactionalCommitter implements Committer {
         }
     }
 
+    /**
+     * Ends the transaction begun after the last commit, which holds nothing: every result was
+     * committed with the final offsets, or the loop failed and its transaction is to be thrown
+     * away. Without this the producer's close would wait for the open transaction.
+     */
+    @Override
+    public void close() {
+        try {
+            producer.abortTransaction();
+        } catch (KafkaException | IllegalStateException e) {
+            log.debug("no transaction to end at close: {}", e.toString());
+        }
+    }
+
     /** With the gate shut: throws the open transaction away and starts the next one. */
     private void abort(Offsets offsets, KafkaException cause) {
         log.warn("transaction aborted: {}; every order of it will be redone from the committed offsets",
