@@ -1,13 +1,12 @@
 package dev.orderpipeline.worker.kafka;
 
-import dev.orderpipeline.worker.observe.CommitLag;
 import dev.orderpipeline.worker.observe.PollHealth;
 import dev.orderpipeline.worker.observe.WorkerMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -106,14 +105,10 @@ public final class PollLoop implements Runnable {
     private final PollHealth health;
 
     // Poll thread only.
-    private final OffsetTracker offsets = new OffsetTracker();
+    private final OwnedPartitions owned;
     private final DispatchQueue waiting;
     private final Set<TopicPartition> pausedByUs = new HashSet<>();
-    private final Map<TopicPartition, PartitionLease> leases = new HashMap<>();
-    /** Records started and not reported back, per partition. */
-    private final Map<TopicPartition, Integer> running = new HashMap<>();
     private long skippedAsFinishedEarlier;
-    private final Map<TopicPartition, CommitLag> lags = new HashMap<>();
     /** The consumer's open connections to brokers, looked up once; {@code null} if it has none. */
     private Metric connectionCount;
     private Instant lastCommit;
@@ -145,6 +140,7 @@ public final class PollLoop implements Runnable {
         this.metrics = metrics;
         this.health = health;
         this.waiting = new DispatchQueue(settings.ordering());
+        this.owned = new OwnedPartitions(metrics);
     }
 
     /** Asks the loop to stop taking records, finish what it has, commit and return. Any thread. */
@@ -194,8 +190,7 @@ public final class PollLoop implements Runnable {
                 result = Exit.FAILED;
                 orderThreads.shutdownNow();
             }
-            lags.values().forEach(CommitLag::close);
-            lags.clear();
+            owned.close();
             closeConsumer();
             committer.close();
             health.ended();
@@ -285,14 +280,7 @@ public final class PollLoop implements Runnable {
 
     /** A fetched record: skipped if an earlier owner finished it, else queued behind its key. */
     private void take(ConsumerRecord<byte[], byte[]> record) {
-        TopicPartition partition = partitionOf(record);
-        offsets.taken(partition, record.offset());
-        CommitLag lag = lags.get(partition);
-        if (lag != null) {
-            lag.fetched(record.offset());
-        }
-        if (offsets.finishedEarlier(partition, record.offset())) {
-            offsets.finished(partition, record.offset());
+        if (owned.taken(partitionOf(record), record.offset())) {
             skippedAsFinishedEarlier++;
             metrics.skippedAsFinishedEarlier();
             return;
@@ -301,11 +289,9 @@ public final class PollLoop implements Runnable {
     }
 
     private void dispatch(ConsumerRecord<byte[], byte[]> record) {
-        TopicPartition partition = partitionOf(record);
-        PartitionLease lease = leases.computeIfAbsent(partition, p -> new PartitionLease());
+        PartitionLease lease = owned.started(partitionOf(record));
         TransactionGate.Pass pass = committer.gate().pass(lease);
         int startedIn = generation;
-        running.merge(partition, 1, Integer::sum);
         inFlight.incrementAndGet();
         orderThreads.execute(() -> {
             Thread self = Thread.currentThread();
@@ -356,34 +342,12 @@ public final class PollLoop implements Runnable {
         if (f.generation() != generation) {
             return;
         }
-        TopicPartition partition = partitionOf(f.record());
-        if (f.published()) {
-            offsets.finished(partition, f.record().offset());
-        }
+        owned.ended(partitionOf(f.record()), f.record().offset(), f.published());
         waiting.finished(f.record());
-        running.computeIfPresent(partition, (p, n) -> n > 1 ? n - 1 : null);
     }
 
     private static TopicPartition partitionOf(ConsumerRecord<?, ?> record) {
         return new TopicPartition(record.topic(), record.partition());
-    }
-
-    private void lagsCommitted(Map<TopicPartition, OffsetAndMetadata> committed) {
-        committed.forEach((partition, offset) -> {
-            CommitLag lag = lags.get(partition);
-            if (lag != null) {
-                lag.committed(offset.offset());
-            }
-        });
-    }
-
-    private void forgetLags(Collection<TopicPartition> partitions) {
-        for (TopicPartition partition : partitions) {
-            CommitLag lag = lags.remove(partition);
-            if (lag != null) {
-                lag.close();
-            }
-        }
     }
 
     /** Stop fetching, let in-flight orders finish within the budget, commit. */
@@ -396,20 +360,18 @@ public final class PollLoop implements Runnable {
         Instant deadline = clock.instant().plus(settings.drainBudget());
         log.info("stopping: fetching paused, waiting up to {} ms for {} in-flight orders",
                 settings.drainBudget().toMillis(), inFlight.get());
-        while ((inFlight.get() > 0 || !running.isEmpty()) && fatal.get() == null && clock.instant().isBefore(deadline)) {
+        while ((inFlight.get() > 0 || owned.anyRunning()) && fatal.get() == null && clock.instant().isBefore(deadline)) {
             // Polling paused partitions returns nothing but keeps the group membership alive.
             consumer.poll(Duration.ofMillis(50));
             polled();
             collectFinished();
         }
         Exit result = Exit.CLEAN;
-        if (inFlight.get() > 0 || !running.isEmpty()) {
+        if (inFlight.get() > 0 || owned.anyRunning()) {
             log.warn("drain budget of {} ms spent with {} orders still running; cancelling them, "
                     + "they will be processed again", settings.drainBudget().toMillis(), inFlight.get());
             // No result may be published once the decision is taken: it would be a duplicate.
-            for (PartitionLease lease : leases.values()) {
-                lease.revoke(PUBLISH_GRACE);
-            }
+            owned.revokeAllLeases(PUBLISH_GRACE);
             orderThreads.shutdownNow();
             result = Exit.DRAIN_BUDGET_EXCEEDED;
         }
@@ -428,24 +390,6 @@ public final class PollLoop implements Runnable {
     }
 
     /**
-     * Takes {@code partitions} up from their group commit: the offsets finished above it (read
-     * from its metadata, so they are skipped), a new lease, a new lag gauge. With read_committed,
-     * a commit still inside an open transaction is waited for (KIP-447).
-     */
-    private Map<TopicPartition, OffsetAndMetadata> adopt(Collection<TopicPartition> partitions) {
-        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
-        for (TopicPartition partition : partitions) {
-            OffsetAndMetadata commit = committed.get(partition);
-            offsets.assigned(partition, commit);
-            leases.put(partition, new PartitionLease());
-            forgetLags(List.of(partition));
-            lags.put(partition, metrics.commitLag(partition.topic(), partition.partition(),
-                    commit == null ? -1 : commit.offset()));
-        }
-        return committed;
-    }
-
-    /**
      * After an abort: cancels every order under way (their results went with the transaction,
      * and none may be sent into the next one), forgets what was fetched, and seeks every
      * partition back to its committed offset, so the next poll starts over there instead of
@@ -453,21 +397,12 @@ public final class PollLoop implements Runnable {
      */
     private void rewind() {
         generation++;
-        for (PartitionLease lease : leases.values()) {
-            try {
-                // Nothing is being published: the gate is shut. Interrupts the orders still running.
-                lease.revoke(Duration.ZERO);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        leases.clear();
+        owned.discardAll();
         waiting.clear();
         waitingCount = 0;
-        running.clear();
         Set<TopicPartition> assigned = consumer.assignment();
-        Map<TopicPartition, OffsetAndMetadata> committed = adopt(assigned);
-        List<TopicPartition> uncommitted = new java.util.ArrayList<>();
+        Map<TopicPartition, OffsetAndMetadata> committed = owned.adopt(consumer, assigned);
+        List<TopicPartition> uncommitted = new ArrayList<>();
         for (TopicPartition partition : assigned) {
             OffsetAndMetadata commit = committed.get(partition);
             if (commit != null) {
@@ -487,13 +422,12 @@ public final class PollLoop implements Runnable {
         @Override
         public Map<TopicPartition, OffsetAndMetadata> committable() {
             collectFinished();
-            return offsets.committable();
+            return owned.committable();
         }
 
         @Override
         public void committed(Map<TopicPartition, OffsetAndMetadata> committed) {
-            offsets.committed(committed);
-            lagsCommitted(committed);
+            owned.committed(committed);
         }
 
         @Override
@@ -524,17 +458,17 @@ public final class PollLoop implements Runnable {
             waiting.removePartitions(revoked);
             Instant deadline = clock.instant().plus(settings.revokeBudget());
             try {
-                while (running(revoked) > 0 && fatal.get() == null && clock.instant().isBefore(deadline)) {
+                while (owned.running(revoked) > 0 && fatal.get() == null && clock.instant().isBefore(deadline)) {
                     Thread.sleep(5);
                     collectFinished();
                     // Waiting here, inside poll(), is bounded by the revoke budget: the loop is not stuck.
                     polled();
                 }
-                if (running(revoked) > 0) {
+                if (owned.running(revoked) > 0) {
                     log.warn("{} orders of revoked partitions {} still running after {} ms: cancelled; their new owner "
-                            + "processes them", running(revoked), revoked, settings.revokeBudget().toMillis());
+                            + "processes them", owned.running(revoked), revoked, settings.revokeBudget().toMillis());
                 }
-                revokeLeases(revoked);
+                owned.revokeLeases(revoked, PUBLISH_GRACE);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -543,10 +477,8 @@ public final class PollLoop implements Runnable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            offsets.forget(revoked);
-            forgetLags(revoked);
+            owned.forget(revoked);
             pausedByUs.removeAll(revoked);
-            revoked.forEach(running::remove);
             waitingCount = waiting.waiting();
             log.info("partitions revoked: {}", revoked);
         }
@@ -557,14 +489,12 @@ public final class PollLoop implements Runnable {
             // No late result of theirs may be published, nor one already sent in the open transaction.
             waiting.removePartitions(lost);
             try {
-                revokeLeases(lost);
+                owned.revokeLeases(lost, PUBLISH_GRACE);
                 committer.partitionsLost(commitView);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            lost.forEach(running::remove);
-            offsets.forget(lost);
-            forgetLags(lost);
+            owned.forget(lost);
             waitingCount = waiting.waiting();
             pausedByUs.removeAll(lost);
             log.warn("partitions lost: {}", lost);
@@ -575,30 +505,12 @@ public final class PollLoop implements Runnable {
             if (assigned.isEmpty()) {
                 return;
             }
-            adopt(assigned);
+            owned.adopt(consumer, assigned);
             log.info("partitions assigned: {}", assigned);
             if (draining || !pausedByUs.isEmpty()) {
                 consumer.pause(assigned);
                 if (!draining) {
                     pausedByUs.addAll(assigned);
-                }
-            }
-        }
-
-        private int running(Collection<TopicPartition> partitions) {
-            int count = 0;
-            for (TopicPartition partition : partitions) {
-                count += running.getOrDefault(partition, 0);
-            }
-            return count;
-        }
-
-        private void revokeLeases(Collection<TopicPartition> partitions) throws InterruptedException {
-            for (TopicPartition partition : partitions) {
-                PartitionLease lease = leases.remove(partition);
-                if (lease != null && !lease.revoke(PUBLISH_GRACE)) {
-                    log.warn("a publish for revoked partition {} did not finish within {} s", partition,
-                            PUBLISH_GRACE.toSeconds());
                 }
             }
         }
