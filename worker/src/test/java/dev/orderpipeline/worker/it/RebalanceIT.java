@@ -85,7 +85,9 @@ class RebalanceIT {
             first.close();
 
             assertEquals(ids, topics.outcomes().keySet());
-            assertEquals(Set.of(), topics.duplicates(), "orders answered twice across the rebalances");
+            assertEquals(Set.of(), topics.duplicates(), () -> "orders answered twice across the rebalances; e.g. "
+                    + topics.duplicates().stream().sorted().limit(5).map(id -> id + " by " + topics.outcomes().get(id).stream()
+                            .map(o -> o.workerId() + " received " + o.receivedAt()).toList()).toList());
             assertTrue(answeredBy(topics, "rb-first") > 0 && answeredBy(topics, "rb-second") > 0);
         }
     }
