@@ -411,8 +411,11 @@ public final class PollLoop implements Runnable {
                 uncommitted.add(partition);
             }
         }
-        // No commit yet: where auto.offset.reset=earliest started them.
-        consumer.seekToBeginning(uncommitted);
+        if (!uncommitted.isEmpty()) {
+            // No commit yet: where auto.offset.reset=earliest started them. Never with an empty
+            // list: that means every assigned partition, and would redo all committed orders.
+            consumer.seekToBeginning(uncommitted);
+        }
         log.warn("rewound partitions {} to their committed offsets", assigned);
     }
 

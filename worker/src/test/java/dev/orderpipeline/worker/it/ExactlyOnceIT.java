@@ -105,14 +105,18 @@ class ExactlyOnceIT {
     void anAbortedTransaction_isRedoneFromTheCommittedOffsets_soNoOrderIsLostOrAnsweredTwice() throws Exception {
         try (PipelineTopics topics = new PipelineTopics("eos-abort")) {
             List<OrderPlaced> orders = orders("abort", 400);
-            String target = orders.get(150).orderId();
+            String target = orders.get(250).orderId();
             // The first outcome of the target is too large for the producer: a real abortable
             // error inside the open transaction, with results of other orders in it.
             Map<String, String> kafka = Map.of("interceptor.classes", OversizeOnce.class.getName(), OversizeOnce.KEY, target);
             Worker worker = Worker.start(config(topics, "eos-abort-worker", Duration.ofSeconds(1), kafka), Clock.systemUTC());
             long aborted;
             try {
-                topics.sendAll(orders);
+                // Committed orders first, so that the rewind has committed offsets to go back to.
+                topics.sendAll(orders.subList(0, 200));
+                await("the first orders are committed").atMost(WAIT)
+                        .until(() -> topics.allHaveOutcomes(ids(orders.subList(0, 200))));
+                topics.sendAll(orders.subList(200, orders.size()));
                 await("every order has a committed outcome").atMost(WAIT).until(() -> topics.allHaveOutcomes(ids(orders)));
                 await("every offset committed").atMost(WAIT).until(topics::allCommitted);
             } finally {
