@@ -64,7 +64,7 @@ public final class KafkaWorker implements AutoCloseable {
     private KafkaWorker(Settings settings, OrderPipeline pipeline, OrderCodec codec, Clock clock, WorkerMetrics metrics,
                         PollHealth health) {
         this.producer = new KafkaProducer<>(producerProperties(settings));
-        KafkaConsumer<byte[], byte[]> consumer;
+        KafkaConsumer<byte[], byte[]> consumer = null;
         Committer committer;
         try {
             consumer = new KafkaConsumer<>(consumerProperties(settings));
@@ -76,6 +76,9 @@ public final class KafkaWorker implements AutoCloseable {
                 }
             };
         } catch (RuntimeException e) {
+            if (consumer != null) {
+                consumer.close(Duration.ZERO);
+            }
             producer.close(Duration.ZERO);
             throw e;
         }
