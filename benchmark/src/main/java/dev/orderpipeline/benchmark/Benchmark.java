@@ -164,20 +164,26 @@ public final class Benchmark {
 
     private List<Workload> workloads() {
         Map<String, Integer> n = new LinkedHashMap<>(Map.of(
-                "W0", 100_000, "W1", 60_000, "W2a", 8_000, "W2b", 20_000, "W2c", 40_000, "W3", 800));
+                "W0", 100_000, "W1", 60_000, "W2a", 8_000, "W2b", 20_000, "W2c", 40_000, "W3", 800,
+                "W1x", 60_000, "W2x", 40_000));
         if (opts.containsKey("orders")) {
             for (String kv : opts.get("orders").split(",")) {
                 String[] p = kv.split("=");
                 n.put(p[0], Integer.parseInt(p[1]));
             }
         }
+        Workload w1 = Workload.worker("W1", "worker, 0 ms steps", 0, 0, 1024, "key", n.get("W1"));
+        Workload w2c = Workload.worker("W2c", "worker, 3 x 20 ms steps", 20, 5, 1024, "key", n.get("W2c"));
         List<Workload> all = List.of(
                 Workload.rawPipe(n.get("W0")),
-                Workload.worker("W1", "worker, 0 ms steps", 0, 0, 1024, "key", n.get("W1")),
+                w1,
                 Workload.worker("W2a", "worker, 3 x 20 ms steps", 20, 5, 64, "key", n.get("W2a")),
                 Workload.worker("W2b", "worker, 3 x 20 ms steps", 20, 5, 256, "key", n.get("W2b")),
-                Workload.worker("W2c", "worker, 3 x 20 ms steps", 20, 5, 1024, "key", n.get("W2c")),
-                Workload.worker("W3", "worker, one order at a time per partition", 20, 5, 1024, "partition", n.get("W3")));
+                w2c,
+                Workload.worker("W3", "worker, one order at a time per partition", 20, 5, 1024, "partition", n.get("W3")),
+                // The cost of exactly-once: W1 and W2c with --delivery exactly-once, in the same rounds.
+                w1.exactlyOnce("W1x", n.get("W1x")),
+                w2c.exactlyOnce("W2x", n.get("W2x")));
         if (!opts.containsKey("only")) {
             return all;
         }
@@ -358,6 +364,9 @@ public final class Benchmark {
                     "--step-latency", w.stepLatencyMs() + "ms", "--step-jitter", w.stepJitterMs() + "ms",
                     "--max-in-flight", Integer.toString(w.maxInFlight()), "--ordering", w.ordering(),
                     "--order-deadline", "5s", "--courier-pool-size", Integer.toString(courierPool(w))));
+            if (w.transactional()) {
+                cmd.addAll(List.of("--delivery", w.delivery()));
+            }
             if (workerHasHttpPort) {
                 cmd.addAll(List.of("--http-port", "0"));
             }
@@ -376,7 +385,7 @@ public final class Benchmark {
         long heapAtEnd = -1;
         int exit = -1;
         try {
-            reader = new OutcomeReader(bootstrap, out, PARTITIONS, w.orders(), !w.raw(), milestones);
+            reader = new OutcomeReader(bootstrap, out, PARTITIONS, w.orders(), !w.raw(), w.transactional(), milestones);
             long startNanos = System.nanoTime();
             p = Children.start(cmd, logs.resolve(id + ".log"));
             child.set(p);

@@ -22,7 +22,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * latency-phase outcomes (a histogram of record timestamp minus intended send time).
  *
  * <p>Record timestamps are the producer's CreateTime, stamped when the worker (or raw pipe) sent
- * the outcome, so they do not depend on how fast this reader runs.
+ * the outcome, so they do not depend on how fast this reader runs. Outcomes are read
+ * {@code read_committed}: an exactly-once worker's outcomes count once their transaction commits,
+ * and their latency ends when this reader sees them, since that is when they become visible.
  */
 final class OutcomeReader implements AutoCloseable {
 
@@ -36,6 +38,7 @@ final class OutcomeReader implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final long backlog;
     private final boolean parseStamps;
+    private final boolean transactional;
     private final Milestones milestones;
     private final Thread thread;
     private final AtomicBoolean stop = new AtomicBoolean();
@@ -53,13 +56,16 @@ final class OutcomeReader implements AutoCloseable {
     private final Histogram latencyMicros = new Histogram(60_000_000L, 3);
     private volatile RuntimeException failure;
 
-    OutcomeReader(String bootstrap, String topic, int partitions, long backlog, boolean parseStamps, Milestones milestones) {
+    OutcomeReader(String bootstrap, String topic, int partitions, long backlog, boolean parseStamps,
+                  boolean transactional, Milestones milestones) {
         this.backlog = backlog;
         this.parseStamps = parseStamps;
+        this.transactional = transactional;
         this.milestones = milestones;
         consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()));
         List<TopicPartition> assigned = new ArrayList<>();
@@ -93,7 +99,8 @@ final class OutcomeReader implements AutoCloseable {
         synchronized (this) {
             if (intended >= 0) {
                 latencySeen++;
-                latencyMicros.recordValue(Math.clamp(r.timestamp() * 1_000 - intended, 0, 60_000_000L));
+                long end = transactional ? Math.max(r.timestamp() * 1_000, micros(Instant.now())) : r.timestamp() * 1_000;
+                latencyMicros.recordValue(Math.clamp(end - intended, 0, 60_000_000L));
                 return;
             }
             if (backlogSeen == timestamps.length) {

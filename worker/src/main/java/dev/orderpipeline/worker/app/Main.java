@@ -9,6 +9,7 @@ import dev.orderpipeline.worker.config.EffectiveConfig;
 import dev.orderpipeline.worker.config.EffectiveConfig.Setting;
 import dev.orderpipeline.worker.config.EffectiveConfig.Source;
 import dev.orderpipeline.worker.config.WorkerConfig;
+import dev.orderpipeline.worker.kafka.Delivery;
 import dev.orderpipeline.worker.kafka.Ordering;
 import dev.orderpipeline.worker.kafka.PollLoop;
 import dev.orderpipeline.worker.steps.SimulationSettings;
@@ -113,6 +114,12 @@ public final class Main implements Callable<Integer> {
             description = "Which orders of a partition run at once: key (same key one after the other), partition "
                     + "(one at a time per partition), unordered. Env: ORDERING (default: ${DEFAULT-VALUE}).")
     String ordering;
+
+    @Option(names = "--delivery", defaultValue = "at-least-once", paramLabel = "MODE",
+            description = "at-least-once (offsets committed after the outcomes are acknowledged; a crash can repeat "
+                    + "an outcome) or exactly-once (outcomes, dead letters and offsets in one Kafka transaction per "
+                    + "commit interval; read_committed consumers see each outcome once). Env: DELIVERY (default: ${DEFAULT-VALUE}).")
+    String delivery;
 
     @Option(names = "--drain-budget", defaultValue = "30s", paramLabel = "DURATION",
             description = "On SIGTERM, time in-flight orders get to finish. Env: DRAIN_BUDGET (default: ${DEFAULT-VALUE}).")
@@ -303,7 +310,15 @@ public final class Main implements Callable<Integer> {
                 duration("--connect-timeout (CONNECT_TIMEOUT)", connectTimeout), httpPort,
                 StepServices.of(paymentUrl, vendorUrl, courierUrl),
                 RetryOptions.policy(retryMaxAttempts, retryBackoff, retryMaxBackoff, retryBudget, retryOn, stepAttemptTimeout),
-                duration("--compensation-deadline (COMPENSATION_DEADLINE)", compensationDeadline));
+                duration("--compensation-deadline (COMPENSATION_DEADLINE)", compensationDeadline), delivery(delivery));
+    }
+
+    private static Delivery delivery(String value) {
+        try {
+            return Delivery.parse(value);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new ConfigException("--delivery (DELIVERY)", "\"" + value + "\" is not one of at-least-once, exactly-once");
+        }
     }
 
     private static Ordering ordering(String value) {

@@ -85,7 +85,7 @@ public final class Worker implements AutoCloseable {
         try {
             KafkaWorker.Settings settings = new KafkaWorker.Settings(bootstrap, config.groupId(), config.workerId(),
                     config.ordersTopic(), config.resultsTopic(), config.deadLetterTopic(), config.maxInFlight(),
-                    config.ordering(), config.commitInterval(), config.drainBudget(), config.orderDeadline(), config.kafkaOverrides());
+                    config.ordering(), config.delivery(), config.commitInterval(), config.drainBudget(), config.orderDeadline(), config.kafkaOverrides());
             String clusterId = KafkaWorker.checkConnection(settings, config.connectTimeout());
             log.info("connected to Kafka cluster {} at {}", clusterId, bootstrap);
             if (config.createTopics() || config.embeddedBroker()) {
@@ -118,9 +118,9 @@ public final class Worker implements AutoCloseable {
             KafkaWorker kafka = KafkaWorker.start(settings, pipeline, new OrderCodec(config.maxOrderBytes()), clock,
                     workerMetrics, health);
             log.info("worker {} consuming {} in group {}; outcomes to {}, dead letters to {}; deadline {} ms, "
-                            + "max in flight {}, ordering {}, couriers {}", config.workerId(), config.ordersTopic(), config.groupId(),
+                            + "max in flight {}, ordering {}, delivery {}, couriers {}", config.workerId(), config.ordersTopic(), config.groupId(),
                     config.resultsTopic(), config.deadLetterTopic(), config.orderDeadline().toMillis(),
-                    config.maxInFlight(), config.ordering().name().toLowerCase(java.util.Locale.ROOT),
+                    config.maxInFlight(), config.ordering().name().toLowerCase(java.util.Locale.ROOT), config.delivery().option(),
                     config.courierPoolSize());
             return new Worker(broker, kafka, tracker, couriers, bootstrap, metrics, http, payments);
         } catch (InterruptedException | RuntimeException e) {

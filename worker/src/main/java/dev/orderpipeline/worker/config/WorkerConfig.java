@@ -1,5 +1,6 @@
 package dev.orderpipeline.worker.config;
 
+import dev.orderpipeline.worker.kafka.Delivery;
 import dev.orderpipeline.worker.kafka.Ordering;
 import dev.orderpipeline.worker.pipeline.OrderPipeline;
 import dev.orderpipeline.worker.pipeline.RetryPolicy;
@@ -37,6 +38,7 @@ import java.util.Objects;
  * @param httpPort          port of /metrics and /health/*; 0 picks a free one
  * @param retry             when a step is called again after a transient failure ({@link RetryOptions})
  * @param compensationDeadline how long undoing the succeeded steps of a failed order may take
+ * @param delivery          at-least-once, or exactly-once with Kafka transactions
  */
 public record WorkerConfig(
         String bootstrapServers,
@@ -62,7 +64,8 @@ public record WorkerConfig(
         int httpPort,
         StepServices services,
         RetryPolicy retry,
-        Duration compensationDeadline) {
+        Duration compensationDeadline,
+        Delivery delivery) {
 
     /** Without {@code httpPort}: the endpoints listen on a free port, as tests and embedders want. */
     public WorkerConfig(String bootstrapServers, boolean embeddedBroker, int embeddedBrokerPort, String ordersTopic,
@@ -73,10 +76,11 @@ public record WorkerConfig(
         this(bootstrapServers, embeddedBroker, embeddedBrokerPort, ordersTopic, resultsTopic, deadLetterTopic, groupId,
                 workerId, createTopics, topicPartitions, orderDeadline, maxInFlight, ordering, drainBudget, commitInterval,
                 courierPoolSize, maxOrderBytes, simulation, kafkaOverrides, connectTimeout, /* httpPort= */ 0,
-                /* services= */ null, RetryPolicy.DEFAULTS, OrderPipeline.DEFAULT_COMPENSATION_DEADLINE);
+                /* services= */ null, RetryPolicy.DEFAULTS, OrderPipeline.DEFAULT_COMPENSATION_DEADLINE,
+                Delivery.AT_LEAST_ONCE);
     }
 
-    /** With the default retries and compensation deadline. */
+    /** With the default retries and compensation deadline, at-least-once. */
     public WorkerConfig(String bootstrapServers, boolean embeddedBroker, int embeddedBrokerPort, String ordersTopic,
                         String resultsTopic, String deadLetterTopic, String groupId, String workerId, boolean createTopics,
                         int topicPartitions, Duration orderDeadline, int maxInFlight, Ordering ordering,
@@ -86,7 +90,7 @@ public record WorkerConfig(
         this(bootstrapServers, embeddedBroker, embeddedBrokerPort, ordersTopic, resultsTopic, deadLetterTopic, groupId,
                 workerId, createTopics, topicPartitions, orderDeadline, maxInFlight, ordering, drainBudget, commitInterval,
                 courierPoolSize, maxOrderBytes, simulation, kafkaOverrides, connectTimeout, httpPort, services,
-                RetryPolicy.DEFAULTS, OrderPipeline.DEFAULT_COMPENSATION_DEADLINE);
+                RetryPolicy.DEFAULTS, OrderPipeline.DEFAULT_COMPENSATION_DEADLINE, Delivery.AT_LEAST_ONCE);
     }
 
     /** The same configuration with {@code retry} instead. */
@@ -94,7 +98,15 @@ public record WorkerConfig(
         return new WorkerConfig(bootstrapServers, embeddedBroker, embeddedBrokerPort, ordersTopic, resultsTopic,
                 deadLetterTopic, groupId, workerId, createTopics, topicPartitions, orderDeadline, maxInFlight, ordering,
                 drainBudget, commitInterval, courierPoolSize, maxOrderBytes, simulation, kafkaOverrides, connectTimeout,
-                httpPort, services, retry, compensationDeadline);
+                httpPort, services, retry, compensationDeadline, delivery);
+    }
+
+    /** This configuration with {@code delivery} instead. */
+    public WorkerConfig withDelivery(Delivery delivery) {
+        return new WorkerConfig(bootstrapServers, embeddedBroker, embeddedBrokerPort, ordersTopic, resultsTopic,
+                deadLetterTopic, groupId, workerId, createTopics, topicPartitions, orderDeadline, maxInFlight, ordering,
+                drainBudget, commitInterval, courierPoolSize, maxOrderBytes, simulation, kafkaOverrides, connectTimeout,
+                httpPort, services, retry, compensationDeadline, delivery);
     }
 
     public WorkerConfig {
@@ -119,6 +131,9 @@ public record WorkerConfig(
         requireAtLeast("--max-in-flight (MAX_IN_FLIGHT)", maxInFlight, 1);
         if (ordering == null) {
             throw new ConfigException("--ordering (ORDERING)", "must be one of key, partition, unordered");
+        }
+        if (delivery == null) {
+            throw new ConfigException("--delivery (DELIVERY)", "must be one of at-least-once, exactly-once");
         }
         requirePositive("--drain-budget (DRAIN_BUDGET)", drainBudget);
         requirePositive("--commit-interval (COMMIT_INTERVAL)", commitInterval);
@@ -150,6 +165,8 @@ public record WorkerConfig(
             "value.serializer", "is managed by the worker",
             "acks", "is managed by the worker: outcomes need acks=all",
             "enable.idempotence", "is managed by the worker: retries must not duplicate outcomes",
+            "transactional.id", "is managed by the worker: --delivery exactly-once derives it from --group-id and --worker-id",
+            "isolation.level", "is managed by the worker: it reads only committed orders, and exactly-once needs that",
             "group.id", "use --group-id");
 
     private static void requireName(String key, String value) {

@@ -48,7 +48,7 @@ public final class KafkaWorker implements AutoCloseable {
     /** Where to connect, what to read and write, and how the loop behaves. */
     public record Settings(String bootstrapServers, String groupId, String workerId, String ordersTopic,
                            String resultsTopic, String deadLetterTopic, int maxInFlight, Ordering ordering,
-                           Duration commitInterval,
+                           Delivery delivery, Duration commitInterval,
                            Duration drainBudget, Duration orderDeadline, Map<String, String> overrides) {
     }
 
@@ -64,10 +64,21 @@ public final class KafkaWorker implements AutoCloseable {
     private KafkaWorker(Settings settings, OrderPipeline pipeline, OrderCodec codec, Clock clock, WorkerMetrics metrics,
                         PollHealth health) {
         this.producer = new KafkaProducer<>(producerProperties(settings));
-        KafkaConsumer<byte[], byte[]> consumer;
+        KafkaConsumer<byte[], byte[]> consumer = null;
+        Committer committer;
         try {
             consumer = new KafkaConsumer<>(consumerProperties(settings));
+            committer = switch (settings.delivery()) {
+                case AT_LEAST_ONCE -> new AtLeastOnceCommitter(consumer);
+                case EXACTLY_ONCE -> {
+                    initTransactions(settings);
+                    yield new TransactionalCommitter(producer, consumer, metrics);
+                }
+            };
         } catch (RuntimeException e) {
+            if (consumer != null) {
+                consumer.close(Duration.ZERO);
+            }
             producer.close(Duration.ZERO);
             throw e;
         }
@@ -83,11 +94,37 @@ public final class KafkaWorker implements AutoCloseable {
                 Duration.ofMillis(100), settings.commitInterval(), settings.drainBudget(),
                 // A revoked partition's orders finish within their deadline; the rest is publishing.
                 settings.orderDeadline().plusSeconds(10));
-        this.loop = new PollLoop(consumer, handler,
+        this.loop = new PollLoop(consumer, committer, handler,
                 Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("order-", 1).factory()),
                 loopSettings, clock, metrics, health);
         metrics.bindLoad(loop::inFlight, loop::waiting, settings.maxInFlight());
         this.pollThread = Thread.ofPlatform().name("order-poll").unstarted(loop);
+    }
+
+    /**
+     * Registers this worker's {@code transactional.id} with its coordinator: fences an earlier
+     * process with the same id and aborts the transaction it left open (after a kill -9), so
+     * its partitions are free at once instead of after {@code transaction.timeout.ms}.
+     */
+    private void initTransactions(Settings settings) {
+        try {
+            producer.initTransactions();
+        } catch (org.apache.kafka.common.KafkaException e) {
+            throw new IllegalStateException("cannot start transactions as " + transactionalId(settings) + ": " + e, e);
+        }
+    }
+
+    /**
+     * One transactional producer per worker process, its id derived from the group and the
+     * worker id. Since KIP-447 (Kafka 2.5) a transactional id no longer has to follow a
+     * partition to fence zombies: the offsets go in with the consumer's group metadata, and
+     * the group coordinator refuses them from a member whose generation has passed. So the id
+     * only has to be unique among live processes (as the worker id already is, host-pid by
+     * default) and, ideally, stable across a restart, so that the restarted process aborts its
+     * predecessor's open transaction at once.
+     */
+    static String transactionalId(Settings settings) {
+        return settings.groupId() + "-" + settings.workerId();
     }
 
     /**
@@ -256,6 +293,10 @@ public final class KafkaWorker implements AutoCloseable {
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        if (settings.delivery() == Delivery.EXACTLY_ONCE) {
+            // Outcomes, dead letters and offsets in one transaction per commit interval.
+            props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(settings));
+        }
         props.putAll(settings.overrides());
         return props;
     }

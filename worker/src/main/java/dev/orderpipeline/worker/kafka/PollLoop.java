@@ -1,13 +1,12 @@
 package dev.orderpipeline.worker.kafka;
 
-import dev.orderpipeline.worker.observe.CommitLag;
 import dev.orderpipeline.worker.observe.PollHealth;
 import dev.orderpipeline.worker.observe.WorkerMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,9 +32,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The poll thread: fetches records, hands each to its own virtual thread, and commits the
- * offsets below which every record has its result on the broker (at-least-once). It is the only
- * thread that touches the {@link Consumer}; order threads report back through a queue.
+ * The poll thread: fetches records, hands each to its own virtual thread, and has the
+ * {@link Committer} commit the offsets below which every record has its result on the broker
+ * (at-least-once), or in the same transaction (exactly-once). It is the only thread that
+ * touches the {@link Consumer}; order threads report back through a queue.
  *
  * <p>Records of one partition run at the same time as far as the {@link Ordering} allows (by
  * default, records with the same key run one after the other). When {@code maxInFlight} records
@@ -76,10 +76,12 @@ public final class PollLoop implements Runnable {
     /**
      * What an order thread reports when it is done with a record.
      *
-     * @param published whether its result is on the broker; if not (revoked, or stopping
-     *                  hard) the offset stays unfinished and is never committed by this worker
+     * @param published  whether its result is on the broker; if not (revoked, or stopping
+     *                   hard) the offset stays unfinished and is never committed by this worker
+     * @param generation the loop's {@link #generation} when the record started; reports from an
+     *                   earlier one belong to an aborted transaction and are ignored
      */
-    private record Finished(ConsumerRecord<byte[], byte[]> record, boolean published) {
+    private record Finished(ConsumerRecord<byte[], byte[]> record, boolean published, int generation) {
     }
 
     /**
@@ -93,6 +95,8 @@ public final class PollLoop implements Runnable {
     }
 
     private final Consumer<byte[], byte[]> consumer;
+    private final Committer committer;
+    private final Committer.Offsets commitView = new CommitView();
     private final OrderHandler handler;
     private final ExecutorService orderThreads;
     private final Settings settings;
@@ -101,18 +105,16 @@ public final class PollLoop implements Runnable {
     private final PollHealth health;
 
     // Poll thread only.
-    private final OffsetTracker offsets = new OffsetTracker();
+    private final OwnedPartitions owned;
     private final DispatchQueue waiting;
     private final Set<TopicPartition> pausedByUs = new HashSet<>();
-    private final Map<TopicPartition, PartitionLease> leases = new HashMap<>();
-    /** Records started and not reported back, per partition. */
-    private final Map<TopicPartition, Integer> running = new HashMap<>();
     private long skippedAsFinishedEarlier;
-    private final Map<TopicPartition, CommitLag> lags = new HashMap<>();
     /** The consumer's open connections to brokers, looked up once; {@code null} if it has none. */
     private Metric connectionCount;
     private Instant lastCommit;
     private boolean draining;
+    /** Raised when an abort throws away every result under way; see {@link Finished#generation}. */
+    private int generation;
 
     // Written by order threads, drained by the poll thread.
     private final BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
@@ -127,9 +129,10 @@ public final class PollLoop implements Runnable {
     private volatile Exit exit;
     private final CountDownLatch ended = new CountDownLatch(1);
 
-    PollLoop(Consumer<byte[], byte[]> consumer, OrderHandler handler, ExecutorService orderThreads,
+    PollLoop(Consumer<byte[], byte[]> consumer, Committer committer, OrderHandler handler, ExecutorService orderThreads,
              Settings settings, Clock clock, WorkerMetrics metrics, PollHealth health) {
         this.consumer = consumer;
+        this.committer = committer;
         this.handler = handler;
         this.orderThreads = orderThreads;
         this.settings = settings;
@@ -137,6 +140,7 @@ public final class PollLoop implements Runnable {
         this.metrics = metrics;
         this.health = health;
         this.waiting = new DispatchQueue(settings.ordering());
+        this.owned = new OwnedPartitions(metrics);
     }
 
     /** Asks the loop to stop taking records, finish what it has, commit and return. Any thread. */
@@ -186,9 +190,9 @@ public final class PollLoop implements Runnable {
                 result = Exit.FAILED;
                 orderThreads.shutdownNow();
             }
-            lags.values().forEach(CommitLag::close);
-            lags.clear();
+            owned.close();
             closeConsumer();
+            committer.close();
             health.ended();
             exit = result;
             ended.countDown();
@@ -223,7 +227,8 @@ public final class PollLoop implements Runnable {
         }
         dispatchWaiting();
         if (Duration.between(lastCommit, clock.instant()).compareTo(settings.commitInterval()) >= 0) {
-            commitAsync();
+            lastCommit = clock.instant();
+            committer.commitInterval(commitView);
         }
     }
 
@@ -275,14 +280,7 @@ public final class PollLoop implements Runnable {
 
     /** A fetched record: skipped if an earlier owner finished it, else queued behind its key. */
     private void take(ConsumerRecord<byte[], byte[]> record) {
-        TopicPartition partition = partitionOf(record);
-        offsets.taken(partition, record.offset());
-        CommitLag lag = lags.get(partition);
-        if (lag != null) {
-            lag.fetched(record.offset());
-        }
-        if (offsets.finishedEarlier(partition, record.offset())) {
-            offsets.finished(partition, record.offset());
+        if (owned.taken(partitionOf(record), record.offset())) {
             skippedAsFinishedEarlier++;
             metrics.skippedAsFinishedEarlier();
             return;
@@ -291,23 +289,23 @@ public final class PollLoop implements Runnable {
     }
 
     private void dispatch(ConsumerRecord<byte[], byte[]> record) {
-        TopicPartition partition = partitionOf(record);
-        PartitionLease lease = leases.computeIfAbsent(partition, p -> new PartitionLease());
-        running.merge(partition, 1, Integer::sum);
+        PartitionLease lease = owned.started(partitionOf(record));
+        TransactionGate.Pass pass = committer.gate().pass(lease);
+        int startedIn = generation;
         inFlight.incrementAndGet();
         orderThreads.execute(() -> {
             Thread self = Thread.currentThread();
             lease.enter(self);
             CompletableFuture<Boolean> result;
             try {
-                result = handler.handle(record, lease);
+                result = handler.handle(record, pass);
             } catch (InterruptedException e) {
                 // Revoked or stopping hard: the record stays unfinished, so its offset is not
                 // committed and the next owner processes it again.
                 self.interrupt();
                 result = CompletableFuture.completedFuture(false);
             } catch (OutcomePublisher.PublishException | RuntimeException | Error e) {
-                fatal.compareAndSet(null, e);
+                sendFailed(e);
                 result = CompletableFuture.completedFuture(false);
             } finally {
                 lease.exit(self);
@@ -316,12 +314,22 @@ public final class PollLoop implements Runnable {
             }
             result.whenComplete((published, error) -> {
                 if (error != null) {
-                    fatal.compareAndSet(null, error instanceof CompletionException c && c.getCause() != null
-                            ? c.getCause() : error);
+                    sendFailed(error instanceof CompletionException c && c.getCause() != null ? c.getCause() : error);
                 }
-                finished.add(new Finished(record, error == null && published));
+                finished.add(new Finished(record, error == null && published, startedIn));
+                // Only now may a transaction commit: this result is counted in its offsets.
+                pass.release();
             });
         });
+    }
+
+    /** A result did not reach the broker: fatal, or (in a transaction) the next commit aborts. Any thread. */
+    private void sendFailed(Throwable error) {
+        if (committer.isFatal(error)) {
+            fatal.compareAndSet(null, error);
+        } else {
+            log.debug("result not sent, the open transaction will be aborted: {}", error.toString());
+        }
     }
 
     private void collectFinished() {
@@ -331,59 +339,15 @@ public final class PollLoop implements Runnable {
     }
 
     private void finished(Finished f) {
-        TopicPartition partition = partitionOf(f.record());
-        if (f.published()) {
-            offsets.finished(partition, f.record().offset());
+        if (f.generation() != generation) {
+            return;
         }
+        owned.ended(partitionOf(f.record()), f.record().offset(), f.published());
         waiting.finished(f.record());
-        running.computeIfPresent(partition, (p, n) -> n > 1 ? n - 1 : null);
     }
 
     private static TopicPartition partitionOf(ConsumerRecord<?, ?> record) {
         return new TopicPartition(record.topic(), record.partition());
-    }
-
-    private void commitAsync() {
-        lastCommit = clock.instant();
-        Map<TopicPartition, OffsetAndMetadata> commit = offsets.committable();
-        if (commit.isEmpty()) {
-            return;
-        }
-        consumer.commitAsync(commit, (committed, error) -> {
-            if (error == null) {
-                offsets.committed(committed);
-                lagsCommitted(committed);
-            } else {
-                // The next interval commits the same or higher offsets; nothing is lost.
-                log.warn("offset commit failed, will retry: {}", error.toString());
-            }
-        });
-    }
-
-    private void commitSync(Map<TopicPartition, OffsetAndMetadata> commit) {
-        if (!commit.isEmpty()) {
-            consumer.commitSync(commit);
-            offsets.committed(commit);
-            lagsCommitted(commit);
-        }
-    }
-
-    private void lagsCommitted(Map<TopicPartition, OffsetAndMetadata> committed) {
-        committed.forEach((partition, offset) -> {
-            CommitLag lag = lags.get(partition);
-            if (lag != null) {
-                lag.committed(offset.offset());
-            }
-        });
-    }
-
-    private void forgetLags(Collection<TopicPartition> partitions) {
-        for (TopicPartition partition : partitions) {
-            CommitLag lag = lags.remove(partition);
-            if (lag != null) {
-                lag.close();
-            }
-        }
     }
 
     /** Stop fetching, let in-flight orders finish within the budget, commit. */
@@ -396,20 +360,18 @@ public final class PollLoop implements Runnable {
         Instant deadline = clock.instant().plus(settings.drainBudget());
         log.info("stopping: fetching paused, waiting up to {} ms for {} in-flight orders",
                 settings.drainBudget().toMillis(), inFlight.get());
-        while ((inFlight.get() > 0 || !running.isEmpty()) && fatal.get() == null && clock.instant().isBefore(deadline)) {
+        while ((inFlight.get() > 0 || owned.anyRunning()) && fatal.get() == null && clock.instant().isBefore(deadline)) {
             // Polling paused partitions returns nothing but keeps the group membership alive.
             consumer.poll(Duration.ofMillis(50));
             polled();
             collectFinished();
         }
         Exit result = Exit.CLEAN;
-        if (inFlight.get() > 0 || !running.isEmpty()) {
+        if (inFlight.get() > 0 || owned.anyRunning()) {
             log.warn("drain budget of {} ms spent with {} orders still running; cancelling them, "
                     + "they will be processed again", settings.drainBudget().toMillis(), inFlight.get());
             // No result may be published once the decision is taken: it would be a duplicate.
-            for (PartitionLease lease : leases.values()) {
-                lease.revoke(PUBLISH_GRACE);
-            }
+            owned.revokeAllLeases(PUBLISH_GRACE);
             orderThreads.shutdownNow();
             result = Exit.DRAIN_BUDGET_EXCEEDED;
         }
@@ -417,14 +379,64 @@ public final class PollLoop implements Runnable {
         if (!orderThreads.awaitTermination(30, TimeUnit.SECONDS)) {
             log.error("order threads still running 30 s after cancellation: a step ignores interruption");
         }
-        collectFinished();
-        if (fatal.get() == null) {
-            commitSync(offsets.committable());
+        if (fatal.get() == null && committer.commitNow(commitView) == Committer.Result.ABORTED) {
+            log.error("the last transaction was aborted; its orders will be redone by the next owner");
+            result = Exit.FAILED;
         }
         if (skippedAsFinishedEarlier > 0) {
             log.info("{} records skipped: finished by an earlier owner, per the commit metadata", skippedAsFinishedEarlier);
         }
         return result;
+    }
+
+    /**
+     * After an abort: cancels every order under way (their results went with the transaction,
+     * and none may be sent into the next one), forgets what was fetched, and seeks every
+     * partition back to its committed offset, so the next poll starts over there instead of
+     * after the aborted batch. Called by the committer with the transaction gate shut.
+     */
+    private void rewind() {
+        generation++;
+        owned.discardAll();
+        waiting.clear();
+        waitingCount = 0;
+        Set<TopicPartition> assigned = consumer.assignment();
+        Map<TopicPartition, OffsetAndMetadata> committed = owned.adopt(consumer, assigned);
+        List<TopicPartition> uncommitted = new ArrayList<>();
+        for (TopicPartition partition : assigned) {
+            OffsetAndMetadata commit = committed.get(partition);
+            if (commit != null) {
+                consumer.seek(partition, commit);
+            } else {
+                uncommitted.add(partition);
+            }
+        }
+        if (!uncommitted.isEmpty()) {
+            // No commit yet: where auto.offset.reset=earliest started them. Never with an empty
+            // list: that means every assigned partition, and would redo all committed orders.
+            consumer.seekToBeginning(uncommitted);
+        }
+        log.warn("rewound partitions {} to their committed offsets", assigned);
+    }
+
+    /** The offset tracker as the committer sees it. Poll thread. */
+    private final class CommitView implements Committer.Offsets {
+
+        @Override
+        public Map<TopicPartition, OffsetAndMetadata> committable() {
+            collectFinished();
+            return owned.committable();
+        }
+
+        @Override
+        public void committed(Map<TopicPartition, OffsetAndMetadata> committed) {
+            owned.committed(committed);
+        }
+
+        @Override
+        public void discarded() {
+            rewind();
+        }
     }
 
     private void closeConsumer() {
@@ -449,32 +461,27 @@ public final class PollLoop implements Runnable {
             waiting.removePartitions(revoked);
             Instant deadline = clock.instant().plus(settings.revokeBudget());
             try {
-                while (running(revoked) > 0 && fatal.get() == null && clock.instant().isBefore(deadline)) {
+                while (owned.running(revoked) > 0 && fatal.get() == null && clock.instant().isBefore(deadline)) {
                     Thread.sleep(5);
                     collectFinished();
                     // Waiting here, inside poll(), is bounded by the revoke budget: the loop is not stuck.
                     polled();
                 }
-                if (running(revoked) > 0) {
+                if (owned.running(revoked) > 0) {
                     log.warn("{} orders of revoked partitions {} still running after {} ms: cancelled; their new owner "
-                            + "processes them", running(revoked), revoked, settings.revokeBudget().toMillis());
+                            + "processes them", owned.running(revoked), revoked, settings.revokeBudget().toMillis());
                 }
-                revokeLeases(revoked);
+                owned.revokeLeases(revoked, PUBLISH_GRACE);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            collectFinished();
             try {
-                Map<TopicPartition, OffsetAndMetadata> commit = offsets.committable();
-                commit.keySet().retainAll(revoked);
-                commitSync(commit);
-            } catch (RuntimeException e) {
-                log.warn("commit on revocation failed; the new owner may process some orders again: {}", e.toString());
+                committer.commitBeforeHandOver(commitView);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            offsets.forget(revoked);
-            forgetLags(revoked);
+            owned.forget(revoked);
             pausedByUs.removeAll(revoked);
-            revoked.forEach(running::remove);
             waitingCount = waiting.waiting();
             log.info("partitions revoked: {}", revoked);
         }
@@ -482,16 +489,15 @@ public final class PollLoop implements Runnable {
         @Override
         public void onPartitionsLost(Collection<TopicPartition> lost) {
             // Already someone else's: committing would fail, and their records will be redone.
-            // No late result of theirs may be published.
+            // No late result of theirs may be published, nor one already sent in the open transaction.
             waiting.removePartitions(lost);
             try {
-                revokeLeases(lost);
+                owned.revokeLeases(lost, PUBLISH_GRACE);
+                committer.partitionsLost(commitView);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            lost.forEach(running::remove);
-            offsets.forget(lost);
-            forgetLags(lost);
+            owned.forget(lost);
             waitingCount = waiting.waiting();
             pausedByUs.removeAll(lost);
             log.warn("partitions lost: {}", lost);
@@ -502,39 +508,12 @@ public final class PollLoop implements Runnable {
             if (assigned.isEmpty()) {
                 return;
             }
-            // What the previous owner committed, with the offsets it finished above the commit.
-            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(assigned));
-            for (TopicPartition partition : assigned) {
-                OffsetAndMetadata commit = committed.get(partition);
-                offsets.assigned(partition, commit);
-                leases.put(partition, new PartitionLease());
-                forgetLags(List.of(partition));
-                lags.put(partition, metrics.commitLag(partition.topic(), partition.partition(),
-                        commit == null ? -1 : commit.offset()));
-            }
+            owned.adopt(consumer, assigned);
             log.info("partitions assigned: {}", assigned);
             if (draining || !pausedByUs.isEmpty()) {
                 consumer.pause(assigned);
                 if (!draining) {
                     pausedByUs.addAll(assigned);
-                }
-            }
-        }
-
-        private int running(Collection<TopicPartition> partitions) {
-            int count = 0;
-            for (TopicPartition partition : partitions) {
-                count += running.getOrDefault(partition, 0);
-            }
-            return count;
-        }
-
-        private void revokeLeases(Collection<TopicPartition> partitions) throws InterruptedException {
-            for (TopicPartition partition : partitions) {
-                PartitionLease lease = leases.remove(partition);
-                if (lease != null && !lease.revoke(PUBLISH_GRACE)) {
-                    log.warn("a publish for revoked partition {} did not finish within {} s", partition,
-                            PUBLISH_GRACE.toSeconds());
                 }
             }
         }

@@ -60,6 +60,8 @@ public final class WorkerMetrics {
     // By step, then step status.
     private final MeterSlots<Timer> stepDurations = new MeterSlots<>(STEPS.length * STEP_STATUSES.length,
             i -> registerStepDuration(STEPS[i / STEP_STATUSES.length], STEP_STATUSES[i % STEP_STATUSES.length]));
+    private final Counter transactionsCommitted;
+    private final Counter transactionsAborted;
 
     public WorkerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -75,6 +77,8 @@ public final class WorkerMetrics {
                         + "(per the commit metadata)")
                 .tag("reason", "finished_earlier")
                 .register(registry);
+        this.transactionsCommitted = transactions("committed");
+        this.transactionsAborted = transactions("aborted");
         registerRecoveryMeters();
     }
 
@@ -90,6 +94,34 @@ public final class WorkerMetrics {
                 compensations(step, status);
             }
         }
+    }
+
+    private Counter transactions(String result) {
+        return Counter.builder("transactions")
+                .description("Kafka transactions of results and offsets (--delivery exactly-once): committed with "
+                        + "results in them, or aborted (their orders are redone)")
+                .tag("result", result)
+                .register(registry);
+    }
+
+    /** A transaction with results and their offsets committed. Poll thread. */
+    public void transactionCommitted() {
+        transactionsCommitted.increment();
+    }
+
+    /** A transaction aborted: its orders are redone from the committed offsets. Poll thread. */
+    public void transactionAborted() {
+        transactionsAborted.increment();
+    }
+
+    /** Transactions committed with results so far. */
+    public long transactionsCommitted() {
+        return (long) transactionsCommitted.count();
+    }
+
+    /** Transactions aborted so far. */
+    public long transactionsAborted() {
+        return (long) transactionsAborted.count();
     }
 
     /** The registry, for binders that register their own meters (the Kafka clients'). */

@@ -8,6 +8,7 @@ import dev.orderpipeline.worker.config.Durations;
 import dev.orderpipeline.worker.config.EffectiveConfig.Setting;
 import dev.orderpipeline.worker.config.EffectiveConfig.Source;
 import dev.orderpipeline.worker.config.WorkerConfig;
+import dev.orderpipeline.worker.kafka.Delivery;
 import dev.orderpipeline.worker.kafka.Ordering;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -67,6 +68,10 @@ class MainTest {
                         "--retry-max-attempts (RETRY_MAX_ATTEMPTS): must be at least 1"),
                 Arguments.of(new String[] {"--bootstrap-servers", "127.0.0.1:9092", "--compensation-deadline", "0ms"},
                         "--compensation-deadline (COMPENSATION_DEADLINE): must be a positive duration"),
+                Arguments.of(new String[] {"--bootstrap-servers", "127.0.0.1:9092", "--delivery", "exactly-twice"},
+                        "--delivery (DELIVERY): \"exactly-twice\" is not one of at-least-once, exactly-once"),
+                Arguments.of(new String[] {"--bootstrap-servers", "127.0.0.1:9092", "--kafka", "transactional.id=mine"},
+                        "--kafka transactional.id: is managed by the worker"),
                 Arguments.of(new String[] {"--no-such-flag"}, "Unknown option: '--no-such-flag'"));
     }
 
@@ -154,6 +159,7 @@ class MainTest {
                 bootstrap-servers=broker-1:9092,broker-2:9092
                 create-topics=true
                 ordering=partition
+                delivery=exactly-once
                 payment-decline-rate=0.25
                 worker-id=from-file
                 """, StandardCharsets.UTF_8);
@@ -164,11 +170,22 @@ class MainTest {
         assertEquals("broker-1:9092,broker-2:9092", got.bootstrapServers());
         assertTrue(got.createTopics(), "create-topics");
         assertEquals(Ordering.PARTITION, got.ordering());
+        assertEquals(Delivery.EXACTLY_ONCE, got.delivery());
         assertEquals(0.25, got.simulation().paymentDeclineRate());
         assertEquals("from-file", got.workerId());
         Map<String, Setting> settings = byKey(main.effectiveSettings());
         assertEquals(new Setting("config", config.toString(), Source.ENV), settings.get("config"));
         assertEquals(new Setting("worker-id", "from-file", Source.FILE), settings.get("worker-id"));
+    }
+
+    @Test
+    void delivery_isAtLeastOnceByDefault_exactlyOnceByFlagOrEnvironment() {
+        assertEquals(Delivery.AT_LEAST_ONCE, parse(Map.of(), "--bootstrap-servers", "b:9092").config().delivery());
+        assertEquals(Delivery.EXACTLY_ONCE,
+                parse(Map.of(), "--bootstrap-servers", "b:9092", "--delivery", "exactly-once").config().delivery());
+        Main fromEnv = parse(Map.of("DELIVERY", "EXACTLY_ONCE"), "--bootstrap-servers", "b:9092");
+        assertEquals(Delivery.EXACTLY_ONCE, fromEnv.config().delivery());
+        assertEquals(new Setting("delivery", "EXACTLY_ONCE", Source.ENV), byKey(fromEnv.effectiveSettings()).get("delivery"));
     }
 
     @Test

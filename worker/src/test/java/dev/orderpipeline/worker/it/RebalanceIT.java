@@ -10,6 +10,7 @@ import dev.orderpipeline.contract.OrderPlaced;
 import dev.orderpipeline.contract.SampleOrders;
 import dev.orderpipeline.worker.app.Worker;
 import dev.orderpipeline.worker.config.WorkerConfig;
+import dev.orderpipeline.worker.kafka.Delivery;
 import dev.orderpipeline.worker.kafka.Ordering;
 import dev.orderpipeline.worker.kafka.PollLoop;
 import dev.orderpipeline.worker.steps.SimulationSettings;
@@ -22,28 +23,33 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Partitions moving between workers while orders are in flight: with cooperative rebalancing,
  * a revoked partition's running orders finish and are committed before it is handed over, so
- * no order is lost and none is answered twice.
+ * no order is lost and none is answered twice. With exactly-once delivery the revoking worker
+ * commits its transaction before it lets the partitions go, and the outcomes are read
+ * {@code read_committed}, as its downstream consumers must.
  */
 @Timeout(300)
 class RebalanceIT {
 
     private static final Duration WAIT = Duration.ofSeconds(120);
 
-    private static WorkerConfig config(PipelineTopics topics, String workerId) {
+    private static WorkerConfig config(PipelineTopics topics, String workerId, Delivery delivery) {
         return new WorkerConfig(topics.bootstrapServers(), false, 0, topics.orders, topics.results, topics.deadLetters,
                 topics.groupId, workerId, false, PipelineTopics.PARTITIONS, Duration.ofSeconds(10), 32, Ordering.KEY,
                 Duration.ofSeconds(30), Duration.ofMillis(200), 64, OrderCodec.DEFAULT_MAX_ORDER_BYTES,
-                SimulationSettings.fixedLatency(Duration.ofMillis(150)), Map.of(), Duration.ofSeconds(30));
+                SimulationSettings.fixedLatency(Duration.ofMillis(150)), Map.of(), Duration.ofSeconds(30))
+                .withDelivery(delivery);
     }
 
-    @Test
-    void workersJoiningAndLeaving_midStream_loseNothing_andAnswerEveryOrderOnce() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Delivery.class)
+    void workersJoiningAndLeaving_midStream_loseNothing_andAnswerEveryOrderOnce(Delivery delivery) throws Exception {
         try (PipelineTopics topics = new PipelineTopics("rebalance")) {
             Random random = new Random(11);
             List<OrderPlaced> orders = new ArrayList<>();
@@ -55,12 +61,12 @@ class RebalanceIT {
             }
             topics.sendAll(orders.subList(0, 300));
 
-            Worker first = Worker.start(config(topics, "rb-first"), Clock.systemUTC());
+            Worker first = Worker.start(config(topics, "rb-first", delivery), Clock.systemUTC());
             await("the first worker is answering").atMost(WAIT).until(() -> topics.outcomes().size() >= 50);
 
             // A second worker joins while orders keep coming: some partitions move, with orders
             // in flight on them.
-            Worker second = Worker.start(config(topics, "rb-second"), Clock.systemUTC());
+            Worker second = Worker.start(config(topics, "rb-second", delivery), Clock.systemUTC());
             await("the second worker holds a partition").atMost(WAIT).until(() -> ready(second));
             topics.sendAll(orders.subList(300, 600));
             await("the second worker answers too").atMost(WAIT).until(() -> answeredBy(topics, "rb-second") >= 30);
@@ -79,7 +85,9 @@ class RebalanceIT {
             first.close();
 
             assertEquals(ids, topics.outcomes().keySet());
-            assertEquals(Set.of(), topics.duplicates(), "orders answered twice across the rebalances");
+            assertEquals(Set.of(), topics.duplicates(), () -> "orders answered twice across the rebalances; e.g. "
+                    + topics.duplicates().stream().sorted().limit(5).map(id -> id + " by " + topics.outcomes().get(id).stream()
+                            .map(o -> o.workerId() + " received " + o.receivedAt()).toList()).toList());
             assertTrue(answeredBy(topics, "rb-first") > 0 && answeredBy(topics, "rb-second") > 0);
         }
     }

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The worker as a separate process, stopped the way production stops it: SIGTERM with orders
- * in flight, and SIGKILL followed by a restart.
+ * in flight, and SIGKILL followed by a restart (at-least-once: duplicates allowed, loss not;
+ * exactly-once: neither, for a read_committed consumer).
  */
 @Timeout(300)
 class WorkerProcessIT {
@@ -119,6 +120,39 @@ class WorkerProcessIT {
             System.out.printf("kill -9: %d orders, %d with an outcome, %d with more than one%n",
                     orders.size(), topics.outcomes().size(), duplicates);
             assertEquals(ids(orders), topics.outcomes().keySet());
+        }
+    }
+
+    @Test
+    void exactlyOnce_killMinus9ThenRestart_everyOrderHasExactlyOneCommittedOutcome() throws Exception {
+        try (PipelineTopics topics = new PipelineTopics("kill9-eos")) {
+            List<OrderPlaced> orders = orders("eos-kill", 2000);
+            try (WorkerProcess doomed = WorkerProcess.start("kill9-eos-first",
+                    args(topics, "kill9-eos", "50ms", "--max-in-flight", "32", "--delivery", "exactly-once"))) {
+                topics.sendAll(orders);
+                await("some committed outcomes before the kill").atMost(WAIT).until(() -> topics.outcomes().size() >= 100);
+                doomed.kill();
+                assertTrue(topics.outcomes().size() < orders.size(), "the worker finished everything before the kill");
+            }
+            // The same worker id, so the same transactional id: the restarted worker fences the
+            // killed one and aborts the transaction it left open at once, instead of waiting for
+            // the broker to time it out.
+            try (WorkerProcess restarted = WorkerProcess.start("kill9-eos-restarted",
+                    args(topics, "kill9-eos", "10ms", "--delivery", "exactly-once"))) {
+                await("every order has a committed outcome after the restart").atMost(WAIT)
+                        .until(() -> topics.allHaveOutcomes(ids(orders)));
+                await("all committed").atMost(WAIT).until(topics::allCommitted);
+                restarted.terminate();
+                assertEquals(0, restarted.awaitExit(Duration.ofSeconds(40)), restarted::output);
+            }
+            UncommittedLog log = UncommittedLog.read(topics.results, PipelineTopics.PARTITIONS);
+            // Exactly-once, as a read_committed consumer sees it; the killed worker's open
+            // transaction is visible only to read_uncommitted readers, and only as aborted records.
+            System.out.printf("kill -9, exactly-once: %d orders, %d with a committed outcome, %d with more than one; "
+                            + "read_uncommitted: %d records, %d orders with more than one%n", orders.size(),
+                    topics.outcomes().size(), topics.duplicates().size(), log.records(), log.keysWithMoreThanOne());
+            assertEquals(ids(orders), topics.outcomes().keySet());
+            assertEquals(Set.of(), topics.duplicates(), "orders with more than one committed outcome");
         }
     }
 
