@@ -1,0 +1,83 @@
+package dev.orderpipeline.chaos;
+
+import dev.orderpipeline.cli.orders.Malformation;
+import dev.orderpipeline.contract.OrderCodec;
+import dev.orderpipeline.contract.OrderPlaced;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * Bad input the orders topic may carry, each built from a valid order. Six kinds are
+ * {@code order-cli send}'s {@link Malformation}s; the others are what a broken or hostile producer
+ * sends. Only {@link #NULL_KEY} is still a valid order (the key is not part of the contract).
+ */
+enum Poison {
+    BROKEN_JSON(Malformation.BROKEN_JSON),
+    WRONG_TYPE(Malformation.WRONG_TYPE),
+    MISSING_FIELD(Malformation.MISSING_FIELD),
+    INVALID_UTF8(Malformation.INVALID_UTF8),
+    EMPTY_ITEMS(Malformation.EMPTY_ITEMS),
+    NEGATIVE_AMOUNT(Malformation.NEGATIVE_AMOUNT),
+    /** amount and item prices in "XXZ", which is no ISO 4217 code. */
+    UNKNOWN_CURRENCY(null),
+    /** A valid order whose record has no key: it must be answered, not dead-lettered. */
+    NULL_KEY(null),
+    /** A tombstone. */
+    NULL_VALUE(null),
+    /** 2 KB from a random generator. */
+    RANDOM_BYTES(null),
+    /** A JSON array where an object belongs. */
+    NOT_AN_OBJECT(null),
+    /** A valid order padded with spaces to 900 KB: over the worker's limit, under the broker's. */
+    OVERSIZED_900_KB(null),
+    /** Padded to 1.2 MB: over the broker's default limit, so its dead letter must be cut. */
+    OVERSIZED_1_2_MB(null);
+
+    private static final OrderCodec CODEC = new OrderCodec();
+
+    private final Malformation malformation;
+
+    Poison(Malformation malformation) {
+        this.malformation = malformation;
+    }
+
+    /** Whether the worker must answer it with an outcome (else with a dead letter). */
+    boolean isValidOrder() {
+        return this == NULL_KEY;
+    }
+
+    byte[] key(OrderPlaced order) {
+        return this == NULL_KEY ? null : order.orderId().getBytes(StandardCharsets.UTF_8);
+    }
+
+    byte[] value(OrderPlaced order, Random random) {
+        if (malformation != null) {
+            return malformation.render(order);
+        }
+        return switch (this) {
+            case UNKNOWN_CURRENCY -> new String(CODEC.encode(order), StandardCharsets.UTF_8)
+                    .replace("\"EUR\"", "\"XXZ\"").getBytes(StandardCharsets.UTF_8);
+            case NULL_KEY -> CODEC.encode(order);
+            case NULL_VALUE -> null;
+            case RANDOM_BYTES -> {
+                byte[] bytes = new byte[2048];
+                random.nextBytes(bytes);
+                yield bytes;
+            }
+            case NOT_AN_OBJECT -> ("[" + new String(CODEC.encode(order), StandardCharsets.UTF_8) + "]")
+                    .getBytes(StandardCharsets.UTF_8);
+            case OVERSIZED_900_KB -> padded(order, 900 * 1024);
+            case OVERSIZED_1_2_MB -> padded(order, 1_200 * 1024);
+            case BROKEN_JSON, WRONG_TYPE, MISSING_FIELD, INVALID_UTF8, EMPTY_ITEMS, NEGATIVE_AMOUNT ->
+                    throw new AssertionError(this + " is a Malformation");
+        };
+    }
+
+    private static byte[] padded(OrderPlaced order, int size) {
+        byte[] json = CODEC.encode(order);
+        byte[] out = Arrays.copyOf(json, size);
+        Arrays.fill(out, json.length, size, (byte) ' ');
+        return out;
+    }
+}
