@@ -21,6 +21,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -72,18 +73,10 @@ final class ChaosTopics implements AutoCloseable {
         Map<String, String> replicated = replicas > 1 ? Map.of("min.insync.replicas", "2") : Map.of();
         Map<String, String> ordersTopic = new java.util.HashMap<>(replicated);
         ordersTopic.putAll(ordersConfig);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            admin.createTopics(List.of(
-                    new NewTopic(orders, PARTITIONS, replicas).configs(ordersTopic),
-                    new NewTopic(results, PARTITIONS, replicas).configs(replicated),
-                    new NewTopic(deadLetters, PARTITIONS, replicas).configs(replicated)))
-                    .all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating " + prefix + " topics", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot create " + prefix + " topics: " + e, e);
-        }
+        createTopics(bootstrapServers, List.of(
+                new NewTopic(orders, PARTITIONS, replicas).configs(ordersTopic),
+                new NewTopic(results, PARTITIONS, replicas).configs(replicated),
+                new NewTopic(deadLetters, PARTITIONS, replicas).configs(replicated)));
         this.producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
@@ -107,6 +100,48 @@ final class ChaosTopics implements AutoCloseable {
         }
         resultsReader.assign(partitions);
         resultsReader.seekToBeginning(partitions);
+    }
+
+    /** Creates {@code topics} (of {@link #PARTITIONS} partitions each) and waits until their leaders serve. */
+    static void createTopics(String bootstrapServers, List<NewTopic> topics) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            admin.createTopics(topics).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            awaitLeaders(admin, topics.stream().map(NewTopic::name).toList());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating " + topics, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot create " + topics + ": " + e, e);
+        }
+    }
+
+    /**
+     * Waits until every partition's leader answers. Creation returns when the controller has
+     * recorded the topics; an idempotent producer that sends before the leaders serve gets
+     * NOT_LEADER_OR_FOLLOWER and then OUT_OF_ORDER_SEQUENCE_NUMBER, and holds its records until
+     * the delivery timeout. Only a leader answers "latest offset", so that is the check.
+     */
+    private static void awaitLeaders(Admin admin, List<String> topics)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+        for (String topic : topics) {
+            for (int p = 0; p < PARTITIONS; p++) {
+                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+        }
+        long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                admin.listOffsets(latest).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            // A retry interval, as TestKafka uses: the leaders have no event to wait on from here.
+            Thread.sleep(50);
+        }
     }
 
     String bootstrapServers() {

@@ -73,7 +73,7 @@ final class Oracle {
         String header = String.format(Locale.ROOT, "=== chaos %s [%s] — order-cli verify %s", scenario, mode.label(),
                 String.join(" ", mode.verifyArgs()));
         System.out.println(header + "\n" + human.stdout() + (human.stderr().isBlank() ? "" : human.stderr()));
-        String line = String.format(Locale.ROOT, "| %-16s | %-13s | %7d | %7d | %9d | %4d | %10d | %12d | %7d | %3d | %-6s | %4d s |",
+        String line = String.format(Locale.ROOT, "| %-16s | %-13s | %7d | %7d | %9d | %4d | %10d | %12d | %7d | %3d | %-7s | %4d s |",
                 scenario, mode.label(), c.orderRecords(), c.validOrders(), c.malformed(), c.lost(), c.duplicated(),
                 c.outOfOrder(), c.aborted(), c.lag(), c.passed() ? "OK" : "FAILED", took.toSeconds());
         System.out.println(line);

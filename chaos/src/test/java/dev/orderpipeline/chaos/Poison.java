@@ -10,7 +10,8 @@ import java.util.Random;
 /**
  * Bad input the orders topic may carry, each built from a valid order. Six kinds are
  * {@code order-cli send}'s {@link Malformation}s; the others are what a broken or hostile producer
- * sends. Only {@link #NULL_KEY} is still a valid order (the key is not part of the contract).
+ * sends. Each is dead-lettered; those that still carry an order id also get a {@code rejected}
+ * outcome.
  */
 enum Poison {
     BROKEN_JSON(Malformation.BROKEN_JSON),
@@ -21,7 +22,11 @@ enum Poison {
     NEGATIVE_AMOUNT(Malformation.NEGATIVE_AMOUNT),
     /** amount and item prices in "XXZ", which is no ISO 4217 code. */
     UNKNOWN_CURRENCY(null),
-    /** A valid order whose record has no key: it must be answered, not dead-lettered. */
+    /**
+     * A valid order value on a record without a key. The worker's rule "the key is the order id"
+     * dead-letters it (with a rejected outcome); the verifier judges values, so it counts a valid
+     * order that was answered.
+     */
     NULL_KEY(null),
     /** A tombstone. */
     NULL_VALUE(null),
@@ -42,8 +47,8 @@ enum Poison {
         this.malformation = malformation;
     }
 
-    /** Whether the worker must answer it with an outcome (else with a dead letter). */
-    boolean isValidOrder() {
+    /** Whether the value alone is a valid order, as the verifier reads it. */
+    boolean valueIsValidOrder() {
         return this == NULL_KEY;
     }
 
