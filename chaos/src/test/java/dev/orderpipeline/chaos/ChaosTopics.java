@@ -244,9 +244,15 @@ final class ChaosTopics implements AutoCloseable {
 
     /** Ids with at least one committed outcome so far (reads what is new first). Test thread only. */
     Set<String> answered() {
-        for (ConsumerRecord<byte[], byte[]> r : resultsReader.poll(Duration.ofMillis(200))) {
-            answered.add(codec.decodeOutcome(r.value()).orderId());
-        }
+        // One poll returns at most max.poll.records: read until a poll brings nothing new.
+        int read;
+        do {
+            read = 0;
+            for (ConsumerRecord<byte[], byte[]> r : resultsReader.poll(Duration.ofMillis(200))) {
+                answered.add(codec.decodeOutcome(r.value()).orderId());
+                read++;
+            }
+        } while (read > 0);
         return answered;
     }
 

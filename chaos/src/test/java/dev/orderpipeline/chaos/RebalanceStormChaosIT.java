@@ -50,7 +50,12 @@ class RebalanceStormChaosIT {
                     long pause = 2_000 + random.nextInt(3_000);
                     // The storm's rhythm, not a wait for a condition.
                     Thread.sleep(pause);
-                    WorkerProcess leaving = running.remove(random.nextInt(running.size()));
+                    // Only a member leaves: a JVM still starting has no handler for SIGTERM yet (exit 143).
+                    await("a worker that holds partitions").atMost(WAIT)
+                            .until(() -> running.stream().anyMatch(WorkerProcess::holdsPartitions));
+                    List<WorkerProcess> members = running.stream().filter(WorkerProcess::holdsPartitions).toList();
+                    WorkerProcess leaving = members.get(random.nextInt(members.size()));
+                    running.remove(leaving);
                     leaving.terminate();
                     left.add(leaving);
                     running.add(WorkerProcess.start("storm-" + next, args(topics, mode, "storm-" + next)));
