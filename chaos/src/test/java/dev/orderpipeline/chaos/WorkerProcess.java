@@ -24,6 +24,7 @@ final class WorkerProcess implements AutoCloseable {
 
     private static final Pattern HTTP_PORT = Pattern.compile("metrics and health at http://[^:]+:(\\d+)/metrics");
     private static final Pattern IN_FLIGHT_GAUGE = Pattern.compile("(?m)^orders_in_flight(?:\\{[^}]*})? ([0-9.eE+]+)$");
+    private static final Pattern NON_EMPTY_ASSIGNMENT = Pattern.compile("partitions assigned: \\[[^\\]]");
     private static final Pattern DRAINING = Pattern.compile("waiting up to \\d+ ms for (\\d+) in-flight orders");
 
     private final String name;
@@ -99,9 +100,12 @@ final class WorkerProcess implements AutoCloseable {
         return n;
     }
 
-    /** Whether the worker holds at least one partition (it logs each assignment). */
+    /**
+     * Whether the worker has been given at least one partition (it logs each assignment; under
+     * cooperative rebalancing a new member's first one is often empty).
+     */
     boolean holdsPartitions() {
-        return output().contains("partitions assigned: [") && !output().contains("partitions assigned: []");
+        return NON_EMPTY_ASSIGNMENT.matcher(output()).find();
     }
 
     /** The {@code orders_in_flight} gauge from /metrics; empty before the endpoint is up. */
