@@ -1,6 +1,7 @@
 package dev.orderpipeline.chaos;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What every scenario holds the verifier's counts to, whatever fault it injected. */
 final class Verdicts {
@@ -20,6 +21,6 @@ final class Verdicts {
         }
         assertEquals(0, c.outOfOrder(), () -> "keys answered out of order, verifier counts " + c);
         assertEquals(0, c.lag(), () -> "the group's lag once the last worker stopped, verifier counts " + c);
-        assertEquals(true, c.passed(), () -> "the verifier's verdict, verifier counts " + c);
+        assertTrue(c.passed(), () -> "the verifier's verdict, verifier counts " + c);
     }
 }
