@@ -5,12 +5,11 @@ import dev.orderpipeline.contract.OrderCodec;
 import dev.orderpipeline.contract.OrderPlaced;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Random;
 
 /**
- * Bad input the orders topic may carry, each built from a valid order. Six kinds are
- * {@code order-cli send}'s {@link Malformation}s; the others are what a broken or hostile producer
- * sends. Each is dead-lettered; those that still carry an order id also get a {@code rejected}
+ * Bad input the orders topic may carry, each built from a valid order. Nine kinds are
+ * {@code order-cli send}'s {@link Malformation}s; the other four do not fit its one-record-per-order
+ * model (no key, no value, or larger than a default topic takes) and are built here. Each is dead-lettered; those that still carry an order id also get a {@code rejected}
  * outcome.
  */
 enum Poison {
@@ -20,8 +19,7 @@ enum Poison {
     INVALID_UTF8(Malformation.INVALID_UTF8),
     EMPTY_ITEMS(Malformation.EMPTY_ITEMS),
     NEGATIVE_AMOUNT(Malformation.NEGATIVE_AMOUNT),
-    /** amount and item prices in "XXZ", which is no ISO 4217 code. */
-    UNKNOWN_CURRENCY(null),
+    UNKNOWN_CURRENCY(Malformation.UNKNOWN_CURRENCY),
     /**
      * A valid order value on a record without a key. The worker's rule "the key is the order id"
      * dead-letters it (with a rejected outcome); the verifier judges values, so it counts a valid
@@ -30,10 +28,8 @@ enum Poison {
     NULL_KEY(null),
     /** A tombstone. */
     NULL_VALUE(null),
-    /** 2 KB from a random generator. */
-    RANDOM_BYTES(null),
-    /** A JSON array where an object belongs. */
-    NOT_AN_OBJECT(null),
+    RANDOM_BYTES(Malformation.RANDOM_BYTES),
+    NOT_AN_OBJECT(Malformation.NOT_AN_OBJECT),
     /** A valid order padded with spaces to 900 KB: over the worker's limit, under the broker's. */
     OVERSIZED_900_KB(null),
     /** Padded to 1.2 MB: over the broker's default limit, so its dead letter must be cut. */
@@ -56,26 +52,17 @@ enum Poison {
         return this == NULL_KEY ? null : order.orderId().getBytes(StandardCharsets.UTF_8);
     }
 
-    byte[] value(OrderPlaced order, Random random) {
+    byte[] value(OrderPlaced order) {
         if (malformation != null) {
             return malformation.render(order);
         }
         return switch (this) {
-            case UNKNOWN_CURRENCY -> new String(CODEC.encode(order), StandardCharsets.UTF_8)
-                    .replace("\"EUR\"", "\"XXZ\"").getBytes(StandardCharsets.UTF_8);
             case NULL_KEY -> CODEC.encode(order);
             case NULL_VALUE -> null;
-            case RANDOM_BYTES -> {
-                byte[] bytes = new byte[2048];
-                random.nextBytes(bytes);
-                yield bytes;
-            }
-            case NOT_AN_OBJECT -> ("[" + new String(CODEC.encode(order), StandardCharsets.UTF_8) + "]")
-                    .getBytes(StandardCharsets.UTF_8);
             case OVERSIZED_900_KB -> padded(order, 900 * 1024);
             case OVERSIZED_1_2_MB -> padded(order, 1_200 * 1024);
-            case BROKEN_JSON, WRONG_TYPE, MISSING_FIELD, INVALID_UTF8, EMPTY_ITEMS, NEGATIVE_AMOUNT ->
-                    throw new AssertionError(this + " is a Malformation");
+            case BROKEN_JSON, WRONG_TYPE, MISSING_FIELD, INVALID_UTF8, EMPTY_ITEMS, NEGATIVE_AMOUNT, UNKNOWN_CURRENCY,
+                    RANDOM_BYTES, NOT_AN_OBJECT -> throw new AssertionError(this + " is a Malformation");
         };
     }
 

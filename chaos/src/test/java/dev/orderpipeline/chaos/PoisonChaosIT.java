@@ -60,7 +60,7 @@ class PoisonChaosIT {
                     List<Future<RecordMetadata>> acks = new ArrayList<>();
                     for (Poison kind : Poison.values()) {
                         OrderPlaced base = SampleOrders.order("poison-" + round + "-" + kind, Instant.now(), null, random);
-                        acks.add(topics.sendRaw(kind.key(base), kind.value(base, random)));
+                        acks.add(topics.sendRaw(kind.key(base), kind.value(base)));
                         if (kind.valueIsValidOrder()) {
                             // Answered with a rejected outcome (and dead-lettered for its missing key).
                             topics.expectAnswer(base.orderId());
@@ -98,7 +98,7 @@ class PoisonChaosIT {
         ChaosTopics.createTopics(topics.bootstrapServers(), List.of(new NewTopic(plain, ChaosTopics.PARTITIONS, (short) 1)));
         OrderPlaced big = SampleOrders.order("too-big", Instant.now(), null, random);
         ExecutionException refused = assertThrows(ExecutionException.class,
-                () -> topics.sendRawTo(plain, Poison.OVERSIZED_1_2_MB.key(big), Poison.OVERSIZED_1_2_MB.value(big, random)).get());
+                () -> topics.sendRawTo(plain, Poison.OVERSIZED_1_2_MB.key(big), Poison.OVERSIZED_1_2_MB.value(big)).get());
         assertInstanceOf(RecordTooLargeException.class, refused.getCause());
     }
 
