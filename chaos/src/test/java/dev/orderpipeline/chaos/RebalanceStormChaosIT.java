@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RebalanceStormChaosIT {
 
     private static final int ORDERS = 5_000;
-    private static final int PER_SECOND = 100;
+    private static final int PER_SECOND = 80;
     private static final int CHANGES = 10;
     private static final Duration WAIT = Duration.ofMinutes(2);
     /**
@@ -52,9 +52,11 @@ class RebalanceStormChaosIT {
             for (; next < 3; next++) {
                 running.add(WorkerProcess.start("storm-" + next, args(topics, mode, "storm-" + next)));
             }
+            // Orders start once all three are members, so that the storm, not the start-up, meets them.
+            await("the first workers hold partitions").atMost(WAIT)
+                    .until(() -> running.stream().allMatch(WorkerProcess::holdsPartitions));
+            int changesWithWorkPending = 0;
             try (SteadyOrders steady = SteadyOrders.start(topics, ChaosTopics.orders("storm", ORDERS, random), PER_SECOND)) {
-                await("the first workers hold partitions").atMost(WAIT)
-                        .until(() -> running.stream().anyMatch(WorkerProcess::holdsPartitions));
                 for (int change = 0; change < CHANGES; change++) {
                     long pause = 2_000 + random.nextInt(3_000);
                     // The storm's rhythm, not a wait for a condition.
@@ -66,12 +68,17 @@ class RebalanceStormChaosIT {
                     WorkerProcess leaving = members.get(random.nextInt(members.size()));
                     running.remove(leaving);
                     leaving.terminate();
+                    if (!steady.finished() || topics.unanswered() > 0) {
+                        changesWithWorkPending++;
+                    }
                     left.add(leaving);
                     running.add(WorkerProcess.start("storm-" + next, args(topics, mode, "storm-" + next)));
                     next++;
                     System.out.printf("storm: after %d ms %s leaves, storm-%d joins; %d of %d sent answered%n", pause,
                             leaving.name(), next - 1, topics.answered().size(), topics.sent().size());
                 }
+                assertTrue(changesWithWorkPending >= CHANGES / 2, "only " + changesWithWorkPending + " of " + CHANGES
+                        + " changes came while orders were arriving or unanswered");
                 steady.await(WAIT);
                 await("every order answered after " + CHANGES + " leaves and joins").atMost(WAIT)
                         .until(topics::allAnswered);
