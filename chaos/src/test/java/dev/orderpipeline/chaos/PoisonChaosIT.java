@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -30,13 +32,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Thirteen kinds of bad input, three rounds of each, between valid orders that keep flowing: the
- * worker dead-letters every bad record, answers every order and never stops.
+ * Thirteen kinds of bad input, three rounds of each, each round between 500 valid orders before and
+ * 500 after: the worker dead-letters every bad record, answers every order and never stops.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class PoisonChaosIT {
 
-    private static final int VALID = 3_000;
+    private static final int VALID_PER_SIDE = 500;
     private static final int ROUNDS = 3;
     // Lets the 1.2 MB records onto the orders topic so that the worker, not the broker, meets them.
     private static final String ORDERS_MAX_MESSAGE_BYTES = Integer.toString(2 * 1024 * 1024);
@@ -53,10 +55,14 @@ class PoisonChaosIT {
             assertRefusedAtTheDefaultLimit(topics, random);
             int poisoned = 0;
             int validValues = 0;
-            try (WorkerProcess worker = WorkerProcess.start("poison", topics.workerArgs("poison", mode));
-                 SteadyOrders steady = SteadyOrders.start(topics, ChaosTopics.orders("ok", VALID, random), 150)) {
+            try (WorkerProcess worker = WorkerProcess.start("poison", topics.workerArgs("poison", mode))) {
                 await("the worker holds partitions").atMost(WAIT).until(worker::holdsPartitions);
                 for (int round = 1; round <= ROUNDS; round++) {
+                    // Valid orders on both sides of the poison, on the same partitions: those placed
+                    // after it are answered only if the worker gets past it.
+                    List<OrderPlaced> before = ChaosTopics.orders("ok-" + round + "a", VALID_PER_SIDE, random);
+                    List<OrderPlaced> after = ChaosTopics.orders("ok-" + round + "b", VALID_PER_SIDE, random);
+                    topics.sendAll(before);
                     List<Future<RecordMetadata>> acks = new ArrayList<>();
                     for (Poison kind : Poison.values()) {
                         OrderPlaced base = SampleOrders.order("poison-" + round + "-" + kind, Instant.now(), null, random);
@@ -69,12 +75,12 @@ class PoisonChaosIT {
                         poisoned++;
                     }
                     ChaosTopics.awaitAll(acks);
-                    int answered = topics.answered().size();
-                    await("valid orders still answered after poison round " + round).atMost(WAIT)
-                            .until(() -> topics.answered().size() >= answered + 200);
+                    topics.sendAll(after);
+                    Set<String> placedAfter = after.stream().map(OrderPlaced::orderId).collect(Collectors.toSet());
+                    await("valid orders placed after poison round " + round + " answered").atMost(WAIT)
+                            .until(() -> topics.answered().containsAll(placedAfter));
                     assertTrue(worker.isAlive(), worker::tail);
                 }
-                steady.await(WAIT);
                 await("every valid order answered").atMost(WAIT).until(topics::allAnswered);
                 int expectedDeadLetters = poisoned;
                 await("every bad record dead-lettered").atMost(WAIT)
@@ -88,7 +94,7 @@ class PoisonChaosIT {
             Oracle.Counts counts = Oracle.verify("poison x13", mode, topics, Duration.ofNanos(System.nanoTime() - started));
             assertEquals(poisoned - validValues, counts.malformed(), () -> "malformed records the verifier saw: " + counts);
             assertEquals(poisoned, counts.deadLetters(), () -> "one dead letter per bad record: " + counts);
-            Verdicts.assertDelivered(counts, mode, VALID + validValues);
+            Verdicts.assertDelivered(counts, mode, 2L * VALID_PER_SIDE * ROUNDS + validValues);
         }
     }
 
