@@ -41,6 +41,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 final class ChaosTopics implements AutoCloseable {
 
     static final int PARTITIONS = 6;
+    // The results reader's max.poll.records (the consumer default, stated here because answered() relies on it).
+    private static final int MAX_POLL_RECORDS = 500;
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
 
     final String orders;
@@ -92,6 +94,7 @@ final class ChaosTopics implements AutoCloseable {
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS,
                 // Only answers a downstream reader would see.
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
         List<TopicPartition> partitions = new ArrayList<>();
@@ -244,7 +247,9 @@ final class ChaosTopics implements AutoCloseable {
 
     /** Ids with at least one committed outcome so far (reads what is new first). Test thread only. */
     Set<String> answered() {
-        // One poll returns at most max.poll.records: read until a poll brings nothing new.
+        // One poll returns at most max.poll.records: a full one means more is waiting. A short one
+        // means caught up; stopping there (not at an empty poll) ends the read while outcomes
+        // keep arriving.
         int read;
         do {
             read = 0;
@@ -252,7 +257,7 @@ final class ChaosTopics implements AutoCloseable {
                 answered.add(codec.decodeOutcome(r.value()).orderId());
                 read++;
             }
-        } while (read > 0);
+        } while (read >= MAX_POLL_RECORDS);
         return answered;
     }
 
