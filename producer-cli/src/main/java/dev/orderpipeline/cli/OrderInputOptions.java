@@ -50,7 +50,8 @@ final class OrderInputOptions {
 
         @Option(names = "--malformed", paramLabel = "SHARE", defaultValue = "0",
                 description = "Share of records that are not valid orders (broken JSON, wrong types, missing "
-                        + "fields, invalid UTF-8, empty items, negative amount), keyed by their order id. "
+                        + "fields, invalid UTF-8, empty items, negative amount, unknown currency, a JSON array, "
+                        + "random bytes, taken in that order), keyed by their order id. "
                         + "The rest of the orders are valid.")
         double malformed;
 

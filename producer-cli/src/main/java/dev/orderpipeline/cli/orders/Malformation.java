@@ -68,6 +68,33 @@ public enum Malformation {
             amount.put("minorUnits", -amount.get("minorUnits").asLong());
             return write(order);
         }
+    },
+    // Kinds added later go last: the generator takes the kinds in turn, so runs with few
+    // malformed records keep sending the kinds above.
+    /** The amount and every item price are in "XXZ", which is no ISO 4217 code. */
+    UNKNOWN_CURRENCY(Problem.RULE_VIOLATION) {
+        @Override
+        byte[] render(ObjectNode order) {
+            ((ObjectNode) order.get("amount")).put("currency", "XXZ");
+            order.get("items").forEach(item -> ((ObjectNode) item.get("unitPrice")).put("currency", "XXZ"));
+            return write(order);
+        }
+    },
+    /** The order wrapped in a JSON array: well-formed JSON, but not an object. */
+    NOT_AN_OBJECT(Problem.WRONG_TYPE) {
+        @Override
+        byte[] render(ObjectNode order) {
+            return write(MAPPER.createArrayNode().add(order));
+        }
+    },
+    /** 2 KB of random bytes, the same for the same order id. */
+    RANDOM_BYTES(Problem.INVALID_UTF8) {
+        @Override
+        byte[] render(ObjectNode order) {
+            byte[] bytes = new byte[2048];
+            new java.util.Random(order.path("orderId").asText().hashCode()).nextBytes(bytes);
+            return bytes;
+        }
     };
 
     private static final ObjectMapper MAPPER = OrderCodec.newMapper();
@@ -91,7 +118,7 @@ public enum Malformation {
     /** Breaks {@code order}, a tree this call may change. */
     abstract byte[] render(ObjectNode order);
 
-    private static byte[] write(ObjectNode order) {
+    private static byte[] write(com.fasterxml.jackson.databind.JsonNode order) {
         try {
             return MAPPER.writeValueAsBytes(order);
         } catch (JsonProcessingException e) {

@@ -32,7 +32,7 @@ class MalformationTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Malformation.class, names = {"WRONG_TYPE", "MISSING_FIELD", "EMPTY_ITEMS", "NEGATIVE_AMOUNT"})
+    @EnumSource(value = Malformation.class, names = {"WRONG_TYPE", "MISSING_FIELD", "EMPTY_ITEMS", "NEGATIVE_AMOUNT", "UNKNOWN_CURRENCY"})
     void kindsThatKeepTheJsonReadable_stillCarryTheOrderId(Malformation kind) {
         OrderPlaced order = SampleOrders.order("order-1", Instant.parse("2026-11-27T10:00:00Z"), null, new SplittableRandom(1));
 

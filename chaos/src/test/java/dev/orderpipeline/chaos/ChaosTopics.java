@@ -1,0 +1,280 @@
+package dev.orderpipeline.chaos;
+
+import dev.orderpipeline.contract.OrderCodec;
+import dev.orderpipeline.contract.OrderPlaced;
+import dev.orderpipeline.contract.SampleOrders;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * One scenario's orders, results and dead-letter topics on a cluster, with what a user of the
+ * pipeline does: place orders (at once or at a steady rate), and watch which got an answer.
+ * The consumer is used by the test thread only; the producer by any thread.
+ */
+final class ChaosTopics implements AutoCloseable {
+
+    static final int PARTITIONS = 6;
+    // The results reader's max.poll.records (the consumer default, stated here because answered() relies on it).
+    private static final int MAX_POLL_RECORDS = 500;
+    private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
+
+    final String orders;
+    final String results;
+    final String deadLetters;
+    final String groupId;
+
+    private final String bootstrapServers;
+    private final OrderCodec codec = new OrderCodec();
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final KafkaConsumer<byte[], byte[]> resultsReader;
+    // Written by the test thread only (answered()).
+    private final Set<String> answered = new HashSet<>();
+    // Written by whichever thread sends; read by the test thread.
+    private final Set<String> sent = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Creates the three topics.
+     *
+     * @param replicas     replication factor of each
+     * @param ordersConfig extra configuration of the orders topic (e.g. max.message.bytes)
+     */
+    ChaosTopics(String bootstrapServers, String scenario, short replicas, Map<String, String> ordersConfig) {
+        this.bootstrapServers = bootstrapServers;
+        String prefix = "%s-%06x".formatted(scenario, ThreadLocalRandom.current().nextInt(1 << 24));
+        this.orders = prefix + "-orders";
+        this.results = prefix + "-results";
+        this.deadLetters = prefix + "-dlt";
+        this.groupId = prefix + "-workers";
+        Map<String, String> replicated = replicas > 1 ? Map.of("min.insync.replicas", "2") : Map.of();
+        Map<String, String> ordersTopic = new java.util.HashMap<>(replicated);
+        ordersTopic.putAll(ordersConfig);
+        createTopics(bootstrapServers, List.of(
+                new NewTopic(orders, PARTITIONS, replicas).configs(ordersTopic),
+                new NewTopic(results, PARTITIONS, replicas).configs(replicated),
+                new NewTopic(deadLetters, PARTITIONS, replicas).configs(replicated)));
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                // Stored on every in-sync replica before the ack; retries never duplicate an order.
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                // Room for the oversized poison records; the topic's limit decides what is taken.
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024,
+                // Long enough to ride out a leader election without failing a send.
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 180_000));
+        this.resultsReader = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS,
+                // Only answers a downstream reader would see.
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (int p = 0; p < PARTITIONS; p++) {
+            partitions.add(new TopicPartition(results, p));
+        }
+        resultsReader.assign(partitions);
+        resultsReader.seekToBeginning(partitions);
+    }
+
+    /** Creates {@code topics} (of {@link #PARTITIONS} partitions each) and waits until their leaders serve. */
+    static void createTopics(String bootstrapServers, List<NewTopic> topics) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            admin.createTopics(topics).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            awaitLeaders(admin, topics.stream().map(NewTopic::name).toList());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating " + topics, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot create " + topics + ": " + e, e);
+        }
+    }
+
+    /**
+     * Waits until every partition's leader answers. Creation returns when the controller has
+     * recorded the topics; an idempotent producer that sends before the leaders serve gets
+     * NOT_LEADER_OR_FOLLOWER and then OUT_OF_ORDER_SEQUENCE_NUMBER, and holds its records until
+     * the delivery timeout. Only a leader answers "latest offset", so that is the check.
+     */
+    private static void awaitLeaders(Admin admin, List<String> topics)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+        for (String topic : topics) {
+            for (int p = 0; p < PARTITIONS; p++) {
+                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+        }
+        long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                admin.listOffsets(latest).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            // A retry interval, as TestKafka uses: the leaders have no event to wait on from here.
+            Thread.sleep(50);
+        }
+    }
+
+    String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** Worker flags for this scenario's topics and group, in {@code mode}, followed by {@code more}. */
+    List<String> workerArgs(String workerId, DeliveryMode mode, String... more) {
+        List<String> args = new ArrayList<>(List.of(
+                "--bootstrap-servers", bootstrapServers,
+                "--orders-topic", orders, "--results-topic", results, "--dead-letter-topic", deadLetters,
+                "--group-id", groupId, "--worker-id", workerId,
+                "--commit-interval", "200ms",
+                // A killed worker's partitions move after 6 s (the broker's minimum), not after 45 s.
+                "--kafka", "session.timeout.ms=6000", "--kafka", "heartbeat.interval.ms=1000"));
+        args.addAll(mode.workerArgs());
+        args.addAll(List.of(more));
+        return args;
+    }
+
+    /** Valid orders {@code prefix-0 .. prefix-(count-1)}, each keyed by its id. */
+    static List<OrderPlaced> orders(String prefix, int count, Random random) {
+        List<OrderPlaced> orders = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            orders.add(SampleOrders.order(prefix + "-" + i, Instant.now(), null, random));
+        }
+        return orders;
+    }
+
+    /** Sends the orders and waits for every ack. Safe from any thread. */
+    void sendAll(List<OrderPlaced> batch) throws InterruptedException {
+        List<Future<RecordMetadata>> acks = new ArrayList<>(batch.size());
+        for (OrderPlaced order : batch) {
+            acks.add(send(order));
+        }
+        awaitAll(acks);
+    }
+
+    Future<RecordMetadata> send(OrderPlaced order) {
+        sent.add(order.orderId());
+        return producer.send(new ProducerRecord<>(orders, order.orderId().getBytes(StandardCharsets.UTF_8),
+                codec.encode(order)));
+    }
+
+    /** Sends a record as given (null key or value allowed); the future says whether the broker took it. */
+    Future<RecordMetadata> sendRaw(byte[] key, byte[] value) {
+        return producer.send(new ProducerRecord<>(orders, key, value));
+    }
+
+    /** {@link #sendRaw} to another topic of the same cluster. */
+    Future<RecordMetadata> sendRawTo(String topic, byte[] key, byte[] value) {
+        return producer.send(new ProducerRecord<>(topic, key, value));
+    }
+
+    static void awaitAll(List<Future<RecordMetadata>> acks) throws InterruptedException {
+        for (Future<RecordMetadata> ack : acks) {
+            try {
+                ack.get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("an order was not acknowledged: " + e.getCause(), e.getCause());
+            }
+        }
+    }
+
+    /** Adds an order sent some other way (e.g. {@link #sendRaw}) to those that must be answered. */
+    void expectAnswer(String orderId) {
+        sent.add(orderId);
+    }
+
+    /** Every record on the dead-letter topic now, read from its beginning. Test thread only. */
+    List<ConsumerRecord<byte[], byte[]>> deadLetterRecords() {
+        try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"))) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (int p = 0; p < PARTITIONS; p++) {
+                partitions.add(new TopicPartition(deadLetters, p));
+            }
+            reader.assign(partitions);
+            reader.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = reader.endOffsets(partitions);
+            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+            long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
+            while (partitions.stream().anyMatch(tp -> reader.position(tp) < ends.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("could not read " + deadLetters + " to its end within " + ADMIN_TIMEOUT);
+                }
+                reader.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+            return records;
+        }
+    }
+
+    /** Ids of the valid orders sent so far. */
+    Set<String> sent() {
+        return Set.copyOf(sent);
+    }
+
+    /** Ids with at least one committed outcome so far (reads what is new first). Test thread only. */
+    Set<String> answered() {
+        // One poll returns at most max.poll.records: a full one means more is waiting. A short one
+        // means caught up; stopping there (not at an empty poll) ends the read while outcomes
+        // keep arriving.
+        int read;
+        do {
+            read = 0;
+            for (ConsumerRecord<byte[], byte[]> r : resultsReader.poll(Duration.ofMillis(200))) {
+                answered.add(codec.decodeOutcome(r.value()).orderId());
+                read++;
+            }
+        } while (read >= MAX_POLL_RECORDS);
+        return answered;
+    }
+
+    /** Every valid order sent so far has an outcome. Test thread only. */
+    boolean allAnswered() {
+        return answered().containsAll(sent);
+    }
+
+    /** How many sent orders have no outcome yet. Test thread only. */
+    long unanswered() {
+        Set<String> seen = answered();
+        return sent.stream().filter(id -> !seen.contains(id)).count();
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+        resultsReader.close();
+    }
+}

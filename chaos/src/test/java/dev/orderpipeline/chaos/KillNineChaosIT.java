@@ -1,0 +1,80 @@
+package dev.orderpipeline.chaos;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orderpipeline.contract.OrderPlaced;
+import dev.orderpipeline.testkafka.TestKafka;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * kill -9 of the only worker at random moments, again and again, while 20,000 orders arrive at a
+ * steady rate; each time a new worker takes over from the last commit.
+ */
+@Timeout(value = 6, unit = TimeUnit.MINUTES)
+class KillNineChaosIT {
+
+    private static final int ORDERS = 20_000;
+    private static final int PER_SECOND = 250;
+    private static final int KILLS = 8;
+    private static final Duration WAIT = Duration.ofMinutes(2);
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.orderpipeline.chaos.Modes#all")
+    void killMinus9AtRandomMoments_everyOrderAnswered(DeliveryMode mode) throws Exception {
+        Awaitility.pollInSameThread();
+        long seed = Long.getLong("chaos.seed", System.nanoTime());
+        System.out.printf("kill -9 [%s]: seed %d (rerun with -Dchaos.seed=%d)%n", mode.label(), seed, seed);
+        Random random = new Random(seed);
+        long started = System.nanoTime();
+        try (ChaosTopics topics = new ChaosTopics(TestKafka.bootstrapServers(), "kill9", (short) 1, Map.of())) {
+            List<OrderPlaced> orders = ChaosTopics.orders("k9", ORDERS, random);
+            int killsWithWorkPending = 0;
+            try (SteadyOrders steady = SteadyOrders.start(topics, orders, PER_SECOND)) {
+                for (int kill = 1; kill <= KILLS; kill++) {
+                    try (WorkerProcess worker = WorkerProcess.start("kill9-" + kill, args(topics, mode, "kill9-" + kill))) {
+                        await("worker " + kill + " holds partitions").atMost(WAIT).until(worker::holdsPartitions);
+                        int answeredBefore = topics.answered().size();
+                        long moment = 500 + random.nextInt(4_000);
+                        // The random moment itself, not a wait for a condition: the fault is the point.
+                        Thread.sleep(moment);
+                        assertTrue(worker.isAlive(), worker::tail);
+                        worker.kill();
+                        int answered = topics.answered().size();
+                        if (topics.sent().size() > answered) {
+                            killsWithWorkPending++;
+                        }
+                        System.out.printf("kill -9 #%d, %d ms after its partitions were assigned: %d of %d sent answered"
+                                + " (+%d in its life)%n", kill, moment, answered, topics.sent().size(),
+                                answered - answeredBefore);
+                    }
+                }
+                assertTrue(killsWithWorkPending >= KILLS / 2,
+                        "only " + killsWithWorkPending + " of " + KILLS + " kills hit a worker with orders unanswered");
+                try (WorkerProcess last = WorkerProcess.start("kill9-last", args(topics, mode, "kill9-last"))) {
+                    steady.await(WAIT);
+                    await("every order answered after " + KILLS + " kills").atMost(WAIT).until(topics::allAnswered);
+                    last.terminate();
+                    assertEquals(0, last.awaitExit(Duration.ofSeconds(60)), last::tail);
+                }
+            }
+            Oracle.Counts counts = Oracle.verify("kill -9 x" + KILLS, mode, topics, Duration.ofNanos(System.nanoTime() - started));
+            assertEquals(ORDERS, counts.orderRecords(), "orders on the topic");
+            Verdicts.assertDelivered(counts, mode, ORDERS);
+        }
+    }
+
+    private static List<String> args(ChaosTopics topics, DeliveryMode mode, String workerId) {
+        return topics.workerArgs(workerId, mode, "--step-latency", "20ms", "--max-in-flight", "128",
+                "--order-deadline", "10s");
+    }
+}

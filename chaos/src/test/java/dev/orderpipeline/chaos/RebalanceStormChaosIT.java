@@ -1,0 +1,125 @@
+package dev.orderpipeline.chaos;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orderpipeline.testkafka.TestKafka;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A rebalance storm: three workers in one group, and every few seconds one of them leaves
+ * (SIGTERM) and a new one joins, while orders arrive at a steady rate.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class RebalanceStormChaosIT {
+
+    private static final int ORDERS = 5_000;
+    private static final int PER_SECOND = 80;
+    private static final int CHANGES = 10;
+    private static final Duration WAIT = Duration.ofMinutes(2);
+    /**
+     * A known worker fault, reported and not yet fixed: SIGTERM while the group rebalances makes
+     * the drain's final commitSync throw RebalanceInProgressException, which the poll loop takes
+     * as fatal (exit 1; the last finished offsets stay uncommitted, so their orders may be
+     * answered again). Tolerated here with exactly that signature, counted and printed; any other
+     * exit code fails. Remove once the drain retries that commit after a poll.
+     */
+    private static final String SHUTDOWN_COMMIT_IN_REBALANCE =
+            "worker stopping after a fatal error: org.apache.kafka.common.errors.RebalanceInProgressException";
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.orderpipeline.chaos.Modes#all")
+    void workersJoinAndLeaveEveryFewSeconds_everyOrderAnswered(DeliveryMode mode) throws Exception {
+        Awaitility.pollInSameThread();
+        long seed = Long.getLong("chaos.seed", System.nanoTime());
+        System.out.printf("rebalance storm [%s]: seed %d (rerun with -Dchaos.seed=%d)%n", mode.label(), seed, seed);
+        Random random = new Random(seed);
+        long started = System.nanoTime();
+        List<WorkerProcess> running = new ArrayList<>();
+        List<WorkerProcess> left = new ArrayList<>();
+        try (ChaosTopics topics = new ChaosTopics(TestKafka.bootstrapServers(), "storm", (short) 1, Map.of())) {
+            int next = 0;
+            for (; next < 3; next++) {
+                running.add(WorkerProcess.start("storm-" + next, args(topics, mode, "storm-" + next)));
+            }
+            // Orders start once all three are members, so that the storm, not the start-up, meets them.
+            await("the first workers hold partitions").atMost(WAIT)
+                    .until(() -> running.stream().allMatch(WorkerProcess::holdsPartitions));
+            int changesWithWorkPending = 0;
+            try (SteadyOrders steady = SteadyOrders.start(topics, ChaosTopics.orders("storm", ORDERS, random), PER_SECOND)) {
+                for (int change = 0; change < CHANGES; change++) {
+                    long pause = 2_000 + random.nextInt(3_000);
+                    // The storm's rhythm, not a wait for a condition.
+                    Thread.sleep(pause);
+                    // Only a member leaves: a JVM still starting has no handler for SIGTERM yet (exit 143).
+                    await("a worker that holds partitions").atMost(WAIT)
+                            .until(() -> running.stream().anyMatch(WorkerProcess::holdsPartitions));
+                    List<WorkerProcess> members = running.stream().filter(WorkerProcess::holdsPartitions).toList();
+                    WorkerProcess leaving = members.get(random.nextInt(members.size()));
+                    running.remove(leaving);
+                    leaving.terminate();
+                    if (!steady.finished() || topics.unanswered() > 0) {
+                        changesWithWorkPending++;
+                    }
+                    left.add(leaving);
+                    running.add(WorkerProcess.start("storm-" + next, args(topics, mode, "storm-" + next)));
+                    next++;
+                    System.out.printf("storm: after %d ms %s leaves, storm-%d joins; %d of %d sent answered%n", pause,
+                            leaving.name(), next - 1, topics.answered().size(), topics.sent().size());
+                }
+                assertTrue(changesWithWorkPending >= CHANGES / 2, "only " + changesWithWorkPending + " of " + CHANGES
+                        + " changes came while orders were arriving or unanswered");
+                steady.await(WAIT);
+                await("every order answered after " + CHANGES + " leaves and joins").atMost(WAIT)
+                        .until(topics::allAnswered);
+            }
+            // The last joiners leave too, once they are members (see the SIGTERM-at-start-up note in the README).
+            await("the last workers hold partitions").atMost(WAIT)
+                    .until(() -> running.stream().allMatch(WorkerProcess::holdsPartitions));
+            for (WorkerProcess w : running) {
+                w.terminate();
+            }
+            List<WorkerProcess> all = new ArrayList<>(left);
+            all.addAll(running);
+            int shutdownCommitFailures = 0;
+            for (WorkerProcess w : all) {
+                Integer exit = w.awaitExit(Duration.ofSeconds(60));
+                if (exit != null && exit == 1 && w.output().contains(SHUTDOWN_COMMIT_IN_REBALANCE)) {
+                    shutdownCommitFailures++;
+                } else {
+                    assertEquals(0, exit, () -> "exit code of a worker sent SIGTERM: " + w.tail());
+                }
+            }
+            System.out.printf("storm: %d of %d workers exited 1 on the known shutdown-commit failure"
+                    + " (RebalanceInProgressException in the final commit of the drain)%n", shutdownCommitFailures, all.size());
+            int revocations = left.stream().mapToInt(w -> w.count("partitions revoked: [")).sum()
+                    + running.stream().mapToInt(w -> w.count("partitions revoked: [")).sum();
+            System.out.printf("storm: %d workers in all, %d partition revocations logged%n",
+                    left.size() + running.size(), revocations);
+            assertTrue(revocations >= CHANGES, "the storm moved partitions only " + revocations + " times");
+            Oracle.Counts counts = Oracle.verify("rebalance storm", mode, topics, Duration.ofNanos(System.nanoTime() - started));
+            Verdicts.assertDelivered(counts, mode, ORDERS);
+        } finally {
+            for (WorkerProcess w : running) {
+                w.close();
+            }
+            for (WorkerProcess w : left) {
+                w.close();
+            }
+        }
+    }
+
+    private static List<String> args(ChaosTopics topics, DeliveryMode mode, String workerId) {
+        return topics.workerArgs(workerId, mode, "--step-latency", "20ms", "--max-in-flight", "64");
+    }
+}

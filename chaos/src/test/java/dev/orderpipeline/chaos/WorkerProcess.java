@@ -1,0 +1,140 @@
+package dev.orderpipeline.chaos;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The worker as its users run it: {@code Main} in a JVM of its own, stopped with SIGTERM or
+ * killed with SIGKILL. Its output goes to a file under {@code target/worker-processes}, kept for
+ * the report; the test thread reads it.
+ */
+final class WorkerProcess implements AutoCloseable {
+
+    private static final Pattern HTTP_PORT = Pattern.compile("metrics and health at http://[^:]+:(\\d+)/metrics");
+    private static final Pattern IN_FLIGHT_GAUGE = Pattern.compile("(?m)^orders_in_flight(?:\\{[^}]*})? ([0-9.eE+]+)$");
+    private static final Pattern NON_EMPTY_ASSIGNMENT = Pattern.compile("partitions assigned: \\[[^\\]]");
+    private static final Pattern DRAINING = Pattern.compile("waiting up to \\d+ ms for (\\d+) in-flight orders");
+
+    private final String name;
+    private final Process process;
+    private final Path log;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private WorkerProcess(String name, Process process, Path log) {
+        this.name = name;
+        this.process = process;
+        this.log = log;
+    }
+
+    /** Starts {@code Main} with {@code args} on this JVM's class path. */
+    static WorkerProcess start(String name, List<String> args) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "--enable-preview", "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"), "dev.orderpipeline.worker.app.Main"));
+        // A free port for /metrics and /health: several workers run side by side.
+        command.addAll(List.of("--http-port", "0"));
+        command.addAll(args);
+        Path dir = Files.createDirectories(Path.of("target", "worker-processes"));
+        Path log = dir.resolve(name + "-" + System.nanoTime() + ".log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new WorkerProcess(name, process, log);
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** SIGTERM, as Kubernetes or {@code docker stop} sends it. */
+    void terminate() {
+        process.destroy();
+    }
+
+    /** SIGKILL: no chance to finish, commit or leave the group. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /** The exit code, or {@code null} if still running after {@code timeout}. */
+    Integer awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : null;
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    String output() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no output: " + e + ")";
+        }
+    }
+
+    /** The last lines of the output, for failure messages. */
+    String tail() {
+        List<String> lines = output().lines().toList();
+        return name + " (" + log + "):\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    }
+
+    /** How often {@code text} occurs in the output so far. */
+    int count(String text) {
+        String out = output();
+        int n = 0;
+        for (int i = out.indexOf(text); i >= 0; i = out.indexOf(text, i + text.length())) {
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * Whether the worker has been given at least one partition (it logs each assignment; under
+     * cooperative rebalancing a new member's first one is often empty).
+     */
+    boolean holdsPartitions() {
+        return NON_EMPTY_ASSIGNMENT.matcher(output()).find();
+    }
+
+    /** The {@code orders_in_flight} gauge from /metrics; empty before the endpoint is up. */
+    OptionalInt inFlight() throws InterruptedException {
+        Matcher port = HTTP_PORT.matcher(output());
+        if (!port.find()) {
+            return OptionalInt.empty();
+        }
+        try {
+            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + port.group(1) + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            Matcher gauge = IN_FLIGHT_GAUGE.matcher(metrics.body());
+            return gauge.find() ? OptionalInt.of((int) Double.parseDouble(gauge.group(1))) : OptionalInt.empty();
+        } catch (IOException e) {
+            return OptionalInt.empty();
+        }
+    }
+
+    /** How many orders were in flight when the worker began to drain on SIGTERM, as it logged it. */
+    OptionalInt inFlightAtDrain() {
+        Matcher m = DRAINING.matcher(output());
+        return m.find() ? OptionalInt.of(Integer.parseInt(m.group(1))) : OptionalInt.empty();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+}
