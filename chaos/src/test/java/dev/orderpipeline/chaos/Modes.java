@@ -8,11 +8,8 @@ final class Modes {
     private Modes() {
     }
 
-    /**
-     * The modes under test, as a JUnit {@code @MethodSource}. Exactly-once joins when the worker
-     * has {@code --delivery}: until then the worker refuses the flag and only at-least-once runs.
-     */
+    /** The modes under test, as a JUnit {@code @MethodSource}: every scenario runs in both. */
     static Stream<DeliveryMode> all() {
-        return Stream.of(DeliveryMode.AT_LEAST_ONCE);
+        return Stream.of(DeliveryMode.AT_LEAST_ONCE, DeliveryMode.EXACTLY_ONCE);
     }
 }

@@ -27,16 +27,6 @@ class RebalanceStormChaosIT {
     private static final int PER_SECOND = 80;
     private static final int CHANGES = 10;
     private static final Duration WAIT = Duration.ofMinutes(2);
-    /**
-     * A known worker fault, reported and not yet fixed: SIGTERM while the group rebalances makes
-     * the drain's final commitSync throw RebalanceInProgressException, which the poll loop takes
-     * as fatal (exit 1; the last finished offsets stay uncommitted, so their orders may be
-     * answered again). Tolerated here with exactly that signature, counted and printed; any other
-     * exit code fails. Remove once the drain retries that commit after a poll.
-     */
-    private static final String SHUTDOWN_COMMIT_IN_REBALANCE =
-            "worker stopping after a fatal error: org.apache.kafka.common.errors.RebalanceInProgressException";
-
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.orderpipeline.chaos.Modes#all")
     void workersJoinAndLeaveEveryFewSeconds_everyOrderAnswered(DeliveryMode mode) throws Exception {
@@ -61,11 +51,8 @@ class RebalanceStormChaosIT {
                     long pause = 2_000 + random.nextInt(3_000);
                     // The storm's rhythm, not a wait for a condition.
                     Thread.sleep(pause);
-                    // Only a member leaves: a JVM still starting has no handler for SIGTERM yet (exit 143).
-                    await("a worker that holds partitions").atMost(WAIT)
-                            .until(() -> running.stream().anyMatch(WorkerProcess::holdsPartitions));
-                    List<WorkerProcess> members = running.stream().filter(WorkerProcess::holdsPartitions).toList();
-                    WorkerProcess leaving = members.get(random.nextInt(members.size()));
+                    // Any worker may leave, also one still starting: SIGTERM then abandons its start-up (exit 0).
+                    WorkerProcess leaving = running.get(random.nextInt(running.size()));
                     running.remove(leaving);
                     leaving.terminate();
                     if (!steady.finished() || topics.unanswered() > 0) {
@@ -83,25 +70,16 @@ class RebalanceStormChaosIT {
                 await("every order answered after " + CHANGES + " leaves and joins").atMost(WAIT)
                         .until(topics::allAnswered);
             }
-            // The last joiners leave too, once they are members (see the SIGTERM-at-start-up note in the README).
-            await("the last workers hold partitions").atMost(WAIT)
-                    .until(() -> running.stream().allMatch(WorkerProcess::holdsPartitions));
             for (WorkerProcess w : running) {
                 w.terminate();
             }
             List<WorkerProcess> all = new ArrayList<>(left);
             all.addAll(running);
-            int shutdownCommitFailures = 0;
             for (WorkerProcess w : all) {
                 Integer exit = w.awaitExit(Duration.ofSeconds(60));
-                if (exit != null && exit == 1 && w.output().contains(SHUTDOWN_COMMIT_IN_REBALANCE)) {
-                    shutdownCommitFailures++;
-                } else {
-                    assertEquals(0, exit, () -> "exit code of a worker sent SIGTERM: " + w.tail());
-                }
+                // Also a stop that meets a rebalance, or comes during start-up: 0, as documented.
+                assertEquals(0, exit, () -> "exit code of a worker sent SIGTERM: " + w.tail());
             }
-            System.out.printf("storm: %d of %d workers exited 1 on the known shutdown-commit failure"
-                    + " (RebalanceInProgressException in the final commit of the drain)%n", shutdownCommitFailures, all.size());
             int revocations = left.stream().mapToInt(w -> w.count("partitions revoked: [")).sum()
                     + running.stream().mapToInt(w -> w.count("partitions revoked: [")).sum();
             System.out.printf("storm: %d workers in all, %d partition revocations logged%n",

@@ -28,6 +28,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +52,8 @@ public final class PollLoop implements Runnable {
 
     /** How long a revocation waits for results already being published to be acknowledged. */
     private static final Duration PUBLISH_GRACE = Duration.ofSeconds(30);
+    /** How long the final commit may wait for a rebalance under way to finish. */
+    private static final Duration REBALANCE_AT_STOP = Duration.ofSeconds(15);
 
     /** How {@link #run()} ended; the worker's process exit code follows from it. */
     public enum Exit {
@@ -379,7 +382,7 @@ public final class PollLoop implements Runnable {
         if (!orderThreads.awaitTermination(30, TimeUnit.SECONDS)) {
             log.error("order threads still running 30 s after cancellation: a step ignores interruption");
         }
-        if (fatal.get() == null && committer.commitNow(commitView) == Committer.Result.ABORTED) {
+        if (fatal.get() == null && finalCommit() == Committer.Result.ABORTED) {
             log.error("the last transaction was aborted; its orders will be redone by the next owner");
             result = Exit.FAILED;
         }
@@ -387,6 +390,29 @@ public final class PollLoop implements Runnable {
             log.info("{} records skipped: finished by an earlier owner, per the commit metadata", skippedAsFinishedEarlier);
         }
         return result;
+    }
+
+    /**
+     * The last commit. A stop often comes with a rebalance (several workers rolled at once): the
+     * group refuses a plain commit while one is under way, so the rebalance is let finish by
+     * polling (fetching stays paused; revoked partitions are committed by the listener) and the
+     * commit is tried again, for up to {@link #REBALANCE_AT_STOP}. Without this the worker exited 1
+     * and its finished orders were answered again by the partitions' next owner.
+     */
+    private Committer.Result finalCommit() throws InterruptedException {
+        Instant giveUp = clock.instant().plus(REBALANCE_AT_STOP);
+        while (true) {
+            try {
+                return committer.commitNow(commitView);
+            } catch (RebalanceInProgressException e) {
+                if (!clock.instant().isBefore(giveUp)) {
+                    throw e;
+                }
+                log.info("the final commit met a rebalance; letting it finish, then committing again");
+                consumer.poll(Duration.ofMillis(100));
+                polled();
+            }
+        }
     }
 
     /**
