@@ -51,8 +51,12 @@ class RebalanceStormChaosIT {
                     long pause = 2_000 + random.nextInt(3_000);
                     // The storm's rhythm, not a wait for a condition.
                     Thread.sleep(pause);
-                    // Any worker may leave, also one still starting: SIGTERM then abandons its start-up (exit 0).
-                    WorkerProcess leaving = running.get(random.nextInt(running.size()));
+                    // Any worker may leave, also one still connecting: SIGTERM then abandons its start-up
+                    // (exit 0). Not a JVM that has not reached main() yet: the JVM itself ends that one (143).
+                    await("a worker whose main() runs").atMost(WAIT)
+                            .until(() -> running.stream().anyMatch(WorkerProcess::mainStarted));
+                    List<WorkerProcess> up = running.stream().filter(WorkerProcess::mainStarted).toList();
+                    WorkerProcess leaving = up.get(random.nextInt(up.size()));
                     running.remove(leaving);
                     leaving.terminate();
                     if (!steady.finished() || topics.unanswered() > 0) {
@@ -70,6 +74,8 @@ class RebalanceStormChaosIT {
                 await("every order answered after " + CHANGES + " leaves and joins").atMost(WAIT)
                         .until(topics::allAnswered);
             }
+            await("the last workers' main() runs").atMost(WAIT)
+                    .until(() -> running.stream().allMatch(WorkerProcess::mainStarted));
             for (WorkerProcess w : running) {
                 w.terminate();
             }

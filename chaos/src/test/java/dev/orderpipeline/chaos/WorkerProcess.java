@@ -108,6 +108,14 @@ final class WorkerProcess implements AutoCloseable {
         return NON_EMPTY_ASSIGNMENT.matcher(output()).find();
     }
 
+    /**
+     * Whether the worker's {@code main()} runs: it logs its effective configuration right after
+     * taking over SIGTERM, so from then on a stop signal gets the documented exit code.
+     */
+    boolean mainStarted() {
+        return output().contains("effective configuration");
+    }
+
     /** The {@code orders_in_flight} gauge from /metrics; empty before the endpoint is up. */
     OptionalInt inFlight() throws InterruptedException {
         Matcher port = HTTP_PORT.matcher(output());

@@ -252,8 +252,10 @@ public final class Main implements Callable<Integer> {
             System.err.println("order-worker: invalid configuration: " + e.getMessage());
             return EXIT_CONFIG;
         }
-        log.info("effective configuration: {}", EffectiveConfig.describe(effectiveSettings()));
+        // From here on a stop signal is ours (before it, the JVM's default ends the process with 143);
+        // the line below tells that to whoever waits for the process to come up.
         StopSignals signals = StopSignals.install();
+        log.info("effective configuration: {}", EffectiveConfig.describe(effectiveSettings()));
         Worker worker;
         try {
             worker = Worker.start(config, Clock.systemUTC());
