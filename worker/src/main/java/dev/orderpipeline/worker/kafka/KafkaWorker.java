@@ -92,13 +92,20 @@ public final class KafkaWorker implements AutoCloseable {
         OrderHandler handler = new OrderHandler(codec, pipeline, publisher, metrics, clock);
         PollLoop.Settings loopSettings = new PollLoop.Settings(settings.ordersTopic(), settings.maxInFlight(), settings.ordering(),
                 Duration.ofMillis(100), settings.commitInterval(), settings.drainBudget(),
-                // A revoked partition's orders finish within their deadline; the rest is publishing.
-                settings.orderDeadline().plusSeconds(10));
+                revokeBudget(settings.orderDeadline()));
         this.loop = new PollLoop(consumer, committer, handler,
                 Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("order-", 1).factory()),
                 loopSettings, clock, metrics, health);
         metrics.bindLoad(loop::inFlight, loop::waiting, settings.maxInFlight());
         this.pollThread = Thread.ofPlatform().name("order-poll").unstarted(loop);
+    }
+
+    /**
+     * How long a revocation waits for the revoked partitions' running orders: they finish
+     * within their deadline; the 10 s are for publishing their results.
+     */
+    public static Duration revokeBudget(Duration orderDeadline) {
+        return orderDeadline.plusSeconds(10);
     }
 
     /**
