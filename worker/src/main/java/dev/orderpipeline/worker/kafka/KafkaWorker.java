@@ -115,6 +115,8 @@ public final class KafkaWorker implements AutoCloseable {
         int producerLimit = Integer.parseInt(requestSize.toString().strip());
         Map<String, Object> props = common(settings);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
+        // The client refuses a request timeout longer than its API timeout (30 s by default).
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
         ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, settings.deadLetterTopic());
         try (Admin admin = Admin.create(props)) {
             ConfigEntry entry = admin.describeConfigs(List.of(topic)).all().get(15, TimeUnit.SECONDS).get(topic)
@@ -126,7 +128,7 @@ public final class KafkaWorker implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
             log.warn("cannot read max.message.bytes of {} ({}); dead letters are cut to {} bytes", settings.deadLetterTopic(),
-                    e.toString(), BROKER_DEFAULT_MESSAGE_BYTES);
+                    e.toString(), Math.min(producerLimit, BROKER_DEFAULT_MESSAGE_BYTES));
         }
         return Math.min(producerLimit, BROKER_DEFAULT_MESSAGE_BYTES);
     }
