@@ -154,6 +154,9 @@ public record WorkerConfig(
                 throw new ConfigException("--kafka " + key, MANAGED_KAFKA_KEYS.get(key));
             }
         }
+        if (delivery == Delivery.EXACTLY_ONCE) {
+            TransactionBudget.check(kafkaOverrides, commitInterval, drainBudget, orderDeadline);
+        }
     }
 
     /** Client properties the worker's guarantees depend on: not to be overridden. */

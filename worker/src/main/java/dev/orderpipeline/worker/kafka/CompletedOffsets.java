@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.function.LongConsumer;
 
 /**
  * Offsets finished above a partition's committed offset, written into the commit's metadata so
@@ -17,15 +18,29 @@ import java.util.TreeMap;
  * <p>The format is {@code op1:} followed by URL-safe base64 of unsigned LEB128 varints: run
  * lengths that alternate between not-finished and finished, starting at the committed offset
  * (which is never finished, or it would have been committed). Runs compress the usual shape,
- * a few slow orders among many finished ones, into a few bytes. If the text would exceed
- * {@link #MAX_CHARS}, the farthest runs are left out: forgetting that an offset was finished
- * only costs a duplicate, never a loss. Anything unreadable decodes to nothing finished.
+ * a few slow orders among many finished ones, into a few bytes. Anything unreadable decodes to
+ * nothing finished.
+ *
+ * <p>The text always fits, because the worker starts no record {@link #WINDOW} or more offsets
+ * above its partition's lowest unfinished one (the commit's base). Worst case: a varint of a
+ * run of length {@code r} takes {@code ceil(bits(r) / 7)} bytes, never more than {@code r}, so
+ * the runs up to the last finished offset take at most one byte per offset they cover, and
+ * they cover at most {@code WINDOW} offsets. Every other offset finished reaches that bound
+ * (runs of 1, 1, 1, ...). Should the text still not fit (metadata from an earlier owner that
+ * kept no window), the farthest runs are left out and the caller is told: forgetting that an
+ * offset was finished costs a duplicate, never a loss.
  */
 final class CompletedOffsets {
 
     static final String PREFIX = "op1:";
     /** Well below the broker's default {@code offset.metadata.max.bytes} of 4096. */
     static final int MAX_CHARS = 3_000;
+    /**
+     * How far above its partition's lowest unfinished offset a record may start: the most
+     * offsets whose worst-case encoding (one byte each, see above) fits {@link #MAX_CHARS} as
+     * base64 after the prefix. 2,247.
+     */
+    static final int WINDOW = (MAX_CHARS - PREFIX.length()) * 3 / 4;
 
     private CompletedOffsets() {
     }
@@ -37,21 +52,38 @@ final class CompletedOffsets {
      * @return the metadata; empty when nothing above {@code base} is finished
      */
     static String encode(long base, List<long[]> finished) {
+        return encode(base, finished, dropped -> { });
+    }
+
+    /**
+     * As {@link #encode(long, List)}; if the ranges do not fit, {@code truncated} is told how
+     * many finished offsets were left out.
+     */
+    static String encode(long base, List<long[]> finished, LongConsumer truncated) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         long cursor = base;
         int budget = MAX_CHARS - PREFIX.length();
+        long dropped = 0;
         for (long[] range : finished) {
             if (range[0] <= cursor || range[1] <= range[0]) {
                 throw new IllegalArgumentException("ranges must be sorted, disjoint and above " + base);
+            }
+            if (dropped > 0) {
+                dropped += range[1] - range[0];
+                continue;
             }
             ByteArrayOutputStream next = new ByteArrayOutputStream();
             writeVarint(next, range[0] - cursor);
             writeVarint(next, range[1] - range[0]);
             if (base64Length(bytes.size() + next.size()) > budget) {
-                break;
+                dropped = range[1] - range[0];
+                continue;
             }
             bytes.writeBytes(next.toByteArray());
             cursor = range[1];
+        }
+        if (dropped > 0) {
+            truncated.accept(dropped);
         }
         if (bytes.size() == 0) {
             return "";

@@ -13,9 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -24,6 +26,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -44,6 +47,8 @@ public final class KafkaWorker implements AutoCloseable {
      * records larger than a broker's 1 MB default; a still larger one is cut (and marked so).
      */
     static final int MAX_RECORD_BYTES = 2 * 1024 * 1024;
+    /** A broker's default {@code message.max.bytes}: what a topic accepts unless it says otherwise. */
+    static final int BROKER_DEFAULT_MESSAGE_BYTES = 1_048_588;
 
     /** Where to connect, what to read and write, and how the loop behaves. */
     public record Settings(String bootstrapServers, String groupId, String workerId, String ordersTopic,
@@ -88,17 +93,52 @@ public final class KafkaWorker implements AutoCloseable {
         this.consumerMetrics = new KafkaClientMetrics(consumer);
         consumerMetrics.bindTo(metrics.registry());
         OutcomePublisher publisher = new OutcomePublisher(producer, codec, settings.resultsTopic(),
-                settings.deadLetterTopic(), settings.workerId(), clock);
+                settings.deadLetterTopic(), settings.workerId(), clock, maxDeadLetterBytes(settings));
         OrderHandler handler = new OrderHandler(codec, pipeline, publisher, metrics, clock);
         PollLoop.Settings loopSettings = new PollLoop.Settings(settings.ordersTopic(), settings.maxInFlight(), settings.ordering(),
                 Duration.ofMillis(100), settings.commitInterval(), settings.drainBudget(),
-                // A revoked partition's orders finish within their deadline; the rest is publishing.
-                settings.orderDeadline().plusSeconds(10));
+                revokeBudget(settings.orderDeadline()));
         this.loop = new PollLoop(consumer, committer, handler,
                 Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("order-", 1).factory()),
                 loopSettings, clock, metrics, health);
         metrics.bindLoad(loop::inFlight, loop::waiting, settings.maxInFlight());
         this.pollThread = Thread.ofPlatform().name("order-poll").unstarted(loop);
+    }
+
+    /**
+     * The largest dead letter both the producer ({@code max.request.size}) and the dead-letter
+     * topic ({@code max.message.bytes}, asked of the cluster, since the topic may not be one
+     * this worker created) accept. If the cluster does not say, the broker's default limit.
+     */
+    static int maxDeadLetterBytes(Settings settings) {
+        Object requestSize = producerProperties(settings).get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        int producerLimit = Integer.parseInt(requestSize.toString().strip());
+        Map<String, Object> props = common(settings);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
+        // The client refuses a request timeout longer than its API timeout (30 s by default).
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+        ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, settings.deadLetterTopic());
+        try (Admin admin = Admin.create(props)) {
+            ConfigEntry entry = admin.describeConfigs(List.of(topic)).all().get(15, TimeUnit.SECONDS).get(topic)
+                    .get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+            if (entry != null && entry.value() != null) {
+                return Math.min(producerLimit, Integer.parseInt(entry.value()));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
+            log.warn("cannot read max.message.bytes of {} ({}); dead letters are cut to {} bytes", settings.deadLetterTopic(),
+                    e.toString(), Math.min(producerLimit, BROKER_DEFAULT_MESSAGE_BYTES));
+        }
+        return Math.min(producerLimit, BROKER_DEFAULT_MESSAGE_BYTES);
+    }
+
+    /**
+     * How long a revocation waits for the revoked partitions' running orders: they finish
+     * within their deadline; the 10 s are for publishing their results.
+     */
+    public static Duration revokeBudget(Duration orderDeadline) {
+        return orderDeadline.plusSeconds(10);
     }
 
     /**

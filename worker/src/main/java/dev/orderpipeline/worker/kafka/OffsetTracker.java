@@ -9,6 +9,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Which offsets of each partition are taken and not finished yet, and so what is safe to
@@ -20,14 +22,23 @@ import org.apache.kafka.common.TopicPartition;
  * <p>An offset is <em>taken</em> when it is fetched, not when its order starts: a record
  * waiting behind another of its key is as unfinished as a running one.
  *
+ * <p>So that the metadata always fits, a record may start only below its partition's
+ * {@link #startLimit}: {@link CompletedOffsets#WINDOW} offsets above the lowest unfinished one.
+ * If the finished offsets still do not fit, that is a broken invariant: logged at ERROR and
+ * reported to {@code truncated}, since the offsets left out will be processed a second time.
+ *
  * <p>Confined to the poll thread: not thread-safe, and needs not be.
  */
 final class OffsetTracker {
+
+    private static final Logger log = LoggerFactory.getLogger(OffsetTracker.class);
 
     private static final class PartitionState {
         final TreeSet<Long> pending = new TreeSet<>();
         /** One past the highest offset taken; -1 before the first. */
         long next = -1;
+        /** One past the highest offset finished; -1 before the first. */
+        long finishedUpTo = -1;
         long committedOffset = -1;
         String committedMetadata = "";
         /** Finished by an earlier owner above its commit, read from the commit's metadata. */
@@ -49,6 +60,16 @@ final class OffsetTracker {
     }
 
     private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
+    private final Runnable truncated;
+
+    OffsetTracker() {
+        this(() -> { });
+    }
+
+    /** @param truncated told (on the poll thread) each time a commit's metadata had to leave finished offsets out */
+    OffsetTracker(Runnable truncated) {
+        this.truncated = truncated;
+    }
 
     /**
      * This worker now owns {@code partition}, whose group commit is {@code committed} (or
@@ -82,7 +103,21 @@ final class OffsetTracker {
         PartitionState state = partitions.get(partition);
         if (state != null) {
             state.pending.remove(offset);
+            state.finishedUpTo = Math.max(state.finishedUpTo, offset + 1);
         }
+    }
+
+    /**
+     * The offset of {@code partition} at and above which no record may start yet: the window
+     * above its lowest unfinished offset. {@link Long#MAX_VALUE} if nothing of it is unfinished
+     * (or it is not owned).
+     */
+    long startLimit(TopicPartition partition) {
+        PartitionState state = partitions.get(partition);
+        if (state == null || state.pending.isEmpty()) {
+            return Long.MAX_VALUE;
+        }
+        return state.pending.first() + CompletedOffsets.WINDOW;
     }
 
     /** Offsets taken and not finished, over all partitions. */
@@ -102,7 +137,11 @@ final class OffsetTracker {
             if (offset < 0) {
                 return;
             }
-            String metadata = CompletedOffsets.encode(offset, finishedAbove(state, offset));
+            String metadata = CompletedOffsets.encode(offset, finishedAbove(state, offset), dropped -> {
+                log.error("invariant broken: {} finished offsets of {} above {} do not fit in the commit metadata; "
+                        + "after a restart or rebalance they will be processed again", dropped, partition, offset);
+                truncated.run();
+            });
             if (offset > state.committedOffset
                     || (offset == state.committedOffset && !metadata.equals(state.committedMetadata))) {
                 offsets.put(partition, new OffsetAndMetadata(offset, metadata));
@@ -134,11 +173,16 @@ final class OffsetTracker {
     private static List<long[]> finishedAbove(PartitionState state, long offset) {
         List<long[]> ranges = new ArrayList<>();
         long fetchedUpTo = Math.max(state.next, offset);
-        // Below what was fetched, this worker knows: everything not pending is finished.
-        CompletedOffsets.finishedBetween(offset + 1, fetchedUpTo, state.pending, ranges);
-        // Above it, only the earlier owner's record says what is finished.
+        // Below what was fetched, this worker knows: everything not pending is finished. Above
+        // the window and the highest finished offset, what is not pending is an offset that
+        // holds no record (a transaction marker, a compacted record): nothing to skip, and
+        // leaving it out keeps the metadata within its worst case.
+        long known = Math.min(fetchedUpTo, Math.max(offset + CompletedOffsets.WINDOW, state.finishedUpTo));
+        CompletedOffsets.finishedBetween(offset + 1, known, state.pending, ranges);
+        // Above it, only the earlier owner's record says what is finished; below it, its
+        // record repeats what was skipped for it (the merge joins the two).
         for (Map.Entry<Long, Long> range : state.finishedEarlier.entrySet()) {
-            long start = Math.max(range.getKey(), fetchedUpTo);
+            long start = Math.max(range.getKey(), offset + 1);
             if (range.getValue() > start) {
                 ranges.add(new long[] {start, range.getValue()});
             }

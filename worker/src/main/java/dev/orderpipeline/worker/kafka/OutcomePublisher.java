@@ -28,6 +28,13 @@ final class OutcomePublisher {
 
     /** A dead letter too large for the broker keeps this much of its value. */
     static final int TRUNCATED_VALUE_BYTES = 64 * 1024;
+    /**
+     * More than a record batch's header (61 bytes) plus a record's own fields (attributes,
+     * timestamp and offset deltas, lengths, header count: at most 36 bytes as varints).
+     */
+    private static final int RECORD_OVERHEAD_BYTES = 128;
+    /** More than a header's two length varints. */
+    private static final int HEADER_OVERHEAD_BYTES = 10;
 
     private final Producer<byte[], byte[]> producer;
     private final OrderCodec codec;
@@ -35,9 +42,15 @@ final class OutcomePublisher {
     private final String deadLetterTopic;
     private final String workerId;
     private final Clock clock;
+    private final int maxDeadLetterBytes;
 
+    /**
+     * @param maxDeadLetterBytes the largest record the dead-letter topic and the producer both
+     *                           accept ({@code max.message.bytes}, {@code max.request.size})
+     */
     OutcomePublisher(Producer<byte[], byte[]> producer, OrderCodec codec, String resultsTopic,
-                     String deadLetterTopic, String workerId, Clock clock) {
+                     String deadLetterTopic, String workerId, Clock clock, int maxDeadLetterBytes) {
+        this.maxDeadLetterBytes = maxDeadLetterBytes;
         this.producer = producer;
         this.codec = codec;
         this.resultsTopic = resultsTopic;
@@ -74,18 +87,47 @@ final class OutcomePublisher {
      * Copies {@code source} to the dead-letter topic with its key, value and headers untouched,
      * plus headers that say why and where it came from; waits for the broker's ack. A value
      * larger than the broker accepts is cut and marked so, rather than blocking the partition.
+     *
+     * <p>The cut is decided before sending, from the record's size: a send the broker refuses
+     * makes an open transaction abortable, and in exactly-once mode the worker would abort and
+     * redo the same refused send again and again. If the broker refuses it anyway (its limits
+     * changed since start-up), the value is cut and sent again; in a transaction that second
+     * send fails too and the transaction is aborted.
      */
     RecordMetadata deadLetter(ConsumerRecord<byte[], byte[]> source, DecodedOrder.Invalid invalid)
             throws InterruptedException, PublishException {
+        ProducerRecord<byte[], byte[]> whole = deadLetterRecord(source, invalid, source.value(), false);
+        if (source.value() != null && sizeUpperBound(whole) > maxDeadLetterBytes) {
+            return await(producer.send(truncated(source, invalid)), "truncated dead letter");
+        }
         try {
-            return await(producer.send(deadLetterRecord(source, invalid, source.value(), false)), "dead letter");
+            return await(producer.send(whole), "dead letter");
         } catch (PublishException e) {
             if (!(e.getCause() instanceof RecordTooLargeException) || source.value() == null) {
                 throw e;
             }
-            byte[] cut = Arrays.copyOf(source.value(), Math.min(source.value().length, TRUNCATED_VALUE_BYTES));
-            return await(producer.send(deadLetterRecord(source, invalid, cut, true)), "truncated dead letter");
+            return await(producer.send(truncated(source, invalid)), "truncated dead letter");
         }
+    }
+
+    /** {@code source}'s dead letter with its value cut to what fits, and marked so. */
+    private ProducerRecord<byte[], byte[]> truncated(ConsumerRecord<byte[], byte[]> source, DecodedOrder.Invalid invalid) {
+        ProducerRecord<byte[], byte[]> empty = deadLetterRecord(source, invalid, new byte[0], true);
+        long room = Math.max(0, maxDeadLetterBytes - sizeUpperBound(empty));
+        int keep = (int) Math.min(Math.min(source.value().length, TRUNCATED_VALUE_BYTES), room);
+        return deadLetterRecord(source, invalid, Arrays.copyOf(source.value(), keep), true);
+    }
+
+    /** At least the bytes {@code record} takes in a record batch of its own, uncompressed. */
+    static long sizeUpperBound(ProducerRecord<byte[], byte[]> record) {
+        long size = RECORD_OVERHEAD_BYTES;
+        size += record.key() == null ? 0 : record.key().length;
+        size += record.value() == null ? 0 : record.value().length;
+        for (Header header : record.headers()) {
+            size += HEADER_OVERHEAD_BYTES + header.key().getBytes(StandardCharsets.UTF_8).length
+                    + (header.value() == null ? 0 : header.value().length);
+        }
+        return size;
     }
 
     private ProducerRecord<byte[], byte[]> deadLetterRecord(ConsumerRecord<byte[], byte[]> source,

@@ -26,7 +26,7 @@ final class OwnedPartitions {
     private static final Logger log = LoggerFactory.getLogger(OwnedPartitions.class);
 
     private final WorkerMetrics metrics;
-    private final OffsetTracker offsets = new OffsetTracker();
+    private final OffsetTracker offsets;
     private final Map<TopicPartition, PartitionLease> leases = new HashMap<>();
     /** Records started and not reported back, per partition. */
     private final Map<TopicPartition, Integer> running = new HashMap<>();
@@ -34,6 +34,7 @@ final class OwnedPartitions {
 
     OwnedPartitions(WorkerMetrics metrics) {
         this.metrics = metrics;
+        this.offsets = new OffsetTracker(metrics::commitMetadataTruncated);
     }
 
     /**
@@ -73,6 +74,11 @@ final class OwnedPartitions {
             return true;
         }
         return false;
+    }
+
+    /** The offset of {@code partition} at and above which no record may start yet; see {@link OffsetTracker#startLimit}. */
+    long startLimit(TopicPartition partition) {
+        return offsets.startLimit(partition);
     }
 
     /** A record of {@code partition} starts; its order thread publishes under the returned lease. */

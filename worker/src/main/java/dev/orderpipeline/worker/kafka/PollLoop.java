@@ -142,8 +142,8 @@ public final class PollLoop implements Runnable {
         this.clock = clock;
         this.metrics = metrics;
         this.health = health;
-        this.waiting = new DispatchQueue(settings.ordering());
         this.owned = new OwnedPartitions(metrics);
+        this.waiting = new DispatchQueue(settings.ordering(), owned::startLimit);
     }
 
     /** Asks the loop to stop taking records, finish what it has, commit and return. Any thread. */
@@ -236,9 +236,10 @@ public final class PollLoop implements Runnable {
     }
 
     /**
-     * Starts the waiting records that the ordering allows while there is room; pauses fetching
-     * while running plus waiting records fill the limit, so memory stays bounded even when one
-     * hot key holds many records back.
+     * Starts the waiting records that the ordering and the start window allow while there is
+     * room; pauses fetching while running plus waiting records fill the limit, so memory stays
+     * bounded even when one hot key holds many records back, and pauses a partition whose
+     * records wait beyond its window, so that it does not take the others' room.
      */
     private void dispatchWaiting() {
         while (inFlight.get() < settings.maxInFlight()) {
@@ -248,17 +249,20 @@ public final class PollLoop implements Runnable {
             }
             dispatch(record);
         }
-        if (inFlight.get() + waiting.waiting() >= settings.maxInFlight()) {
-            Set<TopicPartition> toPause = new HashSet<>(consumer.assignment());
+        Set<TopicPartition> pause = inFlight.get() + waiting.waiting() >= settings.maxInFlight()
+                ? consumer.assignment() : waiting.heldPartitions();
+        if (!pause.isEmpty() && !pausedByUs.containsAll(pause)) {
+            Set<TopicPartition> toPause = new HashSet<>(pause);
             toPause.removeAll(pausedByUs);
-            if (!toPause.isEmpty()) {
-                consumer.pause(toPause);
-                pausedByUs.addAll(toPause);
-            }
-        } else if (!pausedByUs.isEmpty()) {
-            pausedByUs.retainAll(consumer.assignment());
-            consumer.resume(pausedByUs);
-            pausedByUs.clear();
+            consumer.pause(toPause);
+            pausedByUs.addAll(toPause);
+        }
+        if (!pause.containsAll(pausedByUs)) {
+            Set<TopicPartition> toResume = new HashSet<>(pausedByUs);
+            toResume.removeAll(pause);
+            toResume.retainAll(consumer.assignment());
+            consumer.resume(toResume);
+            pausedByUs.retainAll(pause);
         }
         waitingCount = waiting.waiting();
     }

@@ -62,6 +62,7 @@ public final class WorkerMetrics {
             i -> registerStepDuration(STEPS[i / STEP_STATUSES.length], STEP_STATUSES[i % STEP_STATUSES.length]));
     private final Counter transactionsCommitted;
     private final Counter transactionsAborted;
+    private final Counter commitMetadataTruncated;
 
     public WorkerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -79,6 +80,10 @@ public final class WorkerMetrics {
                 .register(registry);
         this.transactionsCommitted = transactions("committed");
         this.transactionsAborted = transactions("aborted");
+        this.commitMetadataTruncated = Counter.builder("commit.metadata.truncated")
+                .description("Commits whose metadata had to leave finished offsets out (they will be processed "
+                        + "again after a restart or rebalance); the dispatch window should keep this at 0")
+                .register(registry);
         registerRecoveryMeters();
     }
 
@@ -112,6 +117,16 @@ public final class WorkerMetrics {
     /** A transaction aborted: its orders are redone from the committed offsets. Poll thread. */
     public void transactionAborted() {
         transactionsAborted.increment();
+    }
+
+    /** A commit's metadata left finished offsets out: a broken invariant. Poll thread. */
+    public void commitMetadataTruncated() {
+        commitMetadataTruncated.increment();
+    }
+
+    /** Commits whose metadata left finished offsets out, so far. */
+    public long commitMetadataTruncations() {
+        return (long) commitMetadataTruncated.count();
     }
 
     /** Transactions committed with results so far. */

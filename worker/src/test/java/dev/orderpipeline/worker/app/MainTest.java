@@ -16,6 +16,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -72,6 +73,23 @@ class MainTest {
                         "--delivery (DELIVERY): \"exactly-twice\" is not one of at-least-once, exactly-once"),
                 Arguments.of(new String[] {"--bootstrap-servers", "127.0.0.1:9092", "--kafka", "transactional.id=mine"},
                         "--kafka transactional.id: is managed by the worker"),
+                Arguments.of(new String[] {"--bootstrap-servers", "127.0.0.1:9092", "--delivery", "exactly-once",
+                        "--drain-budget", "58s"},
+                        "--drain-budget (DRAIN_BUDGET): with --delivery exactly-once, 58000 ms after a --commit-interval "
+                                + "of 1000 ms does not fit within --kafka transaction.timeout.ms (60000 ms)"),
+                Arguments.of(new String[] {"--bootstrap-servers", "127.0.0.1:9092", "--delivery", "exactly-once",
+                        "--commit-interval", "2m"},
+                        "--commit-interval (COMMIT_INTERVAL): with --delivery exactly-once, 120000 ms leaves no room"),
+                Arguments.of(new String[] {"--bootstrap-servers", "127.0.0.1:9092", "--delivery", "exactly-once",
+                        "--order-deadline", "50s"},
+                        "--order-deadline (ORDER_DEADLINE): with --delivery exactly-once, a revocation waits the order "
+                                + "deadline + 10 s (60000 ms)"),
+                Arguments.of(new String[] {"--bootstrap-servers", "127.0.0.1:9092", "--delivery", "exactly-once",
+                        "--drain-budget", "30s", "--kafka", "transaction.timeout.ms=20000"},
+                        "--drain-budget (DRAIN_BUDGET): with --delivery exactly-once"),
+                Arguments.of(new String[] {"--bootstrap-servers", "127.0.0.1:9092", "--delivery", "exactly-once",
+                        "--kafka", "transaction.timeout.ms=soon"},
+                        "--kafka transaction.timeout.ms: must be a positive number of milliseconds, got soon"),
                 Arguments.of(new String[] {"--no-such-flag"}, "Unknown option: '--no-such-flag'"));
     }
 
@@ -186,6 +204,15 @@ class MainTest {
         Main fromEnv = parse(Map.of("DELIVERY", "EXACTLY_ONCE"), "--bootstrap-servers", "b:9092");
         assertEquals(Delivery.EXACTLY_ONCE, fromEnv.config().delivery());
         assertEquals(new Setting("delivery", "EXACTLY_ONCE", Source.ENV), byKey(fromEnv.effectiveSettings()).get("delivery"));
+    }
+
+    /** The budgets are checked against the transaction timeout only where there are transactions. */
+    @Test
+    void longBudgets_fitARaisedTransactionTimeout_andDoNotMatterWithoutTransactions() {
+        assertEquals(Duration.ofSeconds(58), parse(Map.of(), "--bootstrap-servers", "b:9092", "--delivery", "exactly-once",
+                "--drain-budget", "58s", "--kafka", "transaction.timeout.ms=120000").config().drainBudget());
+        assertEquals(Duration.ofMinutes(5), parse(Map.of(), "--bootstrap-servers", "b:9092",
+                "--drain-budget", "5m").config().drainBudget());
     }
 
     @Test

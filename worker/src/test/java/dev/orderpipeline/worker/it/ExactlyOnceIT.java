@@ -4,18 +4,21 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orderpipeline.contract.DeadLetterHeaders;
 import dev.orderpipeline.contract.ErrorClass;
 import dev.orderpipeline.contract.OrderCodec;
 import dev.orderpipeline.contract.OrderPlaced;
 import dev.orderpipeline.contract.SampleOrders;
 import dev.orderpipeline.contract.Simulation;
 import dev.orderpipeline.contract.StepFault;
+import dev.orderpipeline.testkafka.TestKafka;
 import dev.orderpipeline.worker.app.Worker;
 import dev.orderpipeline.worker.config.WorkerConfig;
 import dev.orderpipeline.worker.kafka.Delivery;
 import dev.orderpipeline.worker.kafka.Ordering;
 import dev.orderpipeline.worker.kafka.PollLoop;
 import dev.orderpipeline.worker.steps.SimulationSettings;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +28,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -136,5 +149,56 @@ class ExactlyOnceIT {
                     aborted, log.records(), log.keysWithMoreThanOne());
             assertTrue(log.records() >= orders.size());
         }
+    }
+
+    /**
+     * A poison record too large for the dead-letter topic (1 MB, the broker's default; the
+     * orders topic takes 2 MB) is dead-lettered cut and marked, inside the transaction, without
+     * a refused send: no transaction is aborted, and the orders behind it are answered once.
+     */
+    @Test
+    void poisonRecordLargerThanTheDeadLetterTopicTakes_isCutBeforeSending_withoutAnAbort() throws Exception {
+        try (PipelineTopics topics = new PipelineTopics("eos-big-dlt")) {
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, topics.bootstrapServers()))) {
+                ConfigResource orders = new ConfigResource(ConfigResource.Type.TOPIC, topics.orders);
+                admin.incrementalAlterConfigs(Map.of(orders, List.of(new AlterConfigOp(
+                        new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(2 * 1024 * 1024)),
+                        AlterConfigOp.OpType.SET)))).all().get();
+            }
+            Map<String, Object> big = new java.util.HashMap<>(TestKafka.producerProps());
+            big.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 3 * 1024 * 1024);
+            byte[] poison = new byte[1_500_000];
+            java.util.Arrays.fill(poison, (byte) '{');
+            List<OrderPlaced> orders = orders("big", 100);
+            Worker worker = Worker.start(config(topics, "eos-big-worker", Duration.ofSeconds(1), Map.of()), Clock.systemUTC());
+            long aborted;
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(big)) {
+                producer.send(new ProducerRecord<>(topics.orders, 0, "big-poison".getBytes(StandardCharsets.UTF_8), poison)).get();
+                topics.sendAll(orders);
+                await("the poison record is dead-lettered").atMost(WAIT).until(() -> !topics.deadLetters().isEmpty());
+                await("every order has a committed outcome").atMost(WAIT).until(() -> topics.allHaveOutcomes(ids(orders)));
+                await("every offset committed").atMost(WAIT).until(topics::allCommitted);
+            } finally {
+                worker.requestStop();
+                assertEquals(PollLoop.Exit.CLEAN, worker.awaitExit());
+                aborted = worker.stats().transactionsAborted();
+                worker.close();
+            }
+
+            assertEquals(0, aborted, "transactions aborted");
+            assertEquals(1, topics.deadLetters().size(), "dead letters");
+            ConsumerRecord<byte[], byte[]> dead = topics.deadLetters().getFirst();
+            assertEquals("true", header(dead, DeadLetterHeaders.VALUE_TRUNCATED));
+            assertEquals("1500000", header(dead, DeadLetterHeaders.ORIGINAL_VALUE_SIZE));
+            assertEquals("OVERSIZED", header(dead, DeadLetterHeaders.PROBLEM));
+            assertTrue(dead.value().length > 0 && dead.value().length < poison.length, () -> dead.value().length + " bytes kept");
+            assertEquals(ids(orders), topics.outcomes().keySet());
+            assertEquals(Set.of(), topics.duplicates(), "orders with more than one committed outcome");
+        }
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        org.apache.kafka.common.header.Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 }

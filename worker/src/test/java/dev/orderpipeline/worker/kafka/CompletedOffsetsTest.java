@@ -75,4 +75,83 @@ class CompletedOffsetsTest {
             assertEquals(finished.isEmpty() ? base : finished.last(), lastKept, "nothing may be cut from a short record");
         }
     }
+
+    /** Finished offsets {@code base + i} for every {@code i} in {@code [1, span)} where {@code finished} says so, as ranges. */
+    private static List<long[]> pattern(long base, int span, java.util.function.IntPredicate finished) {
+        List<long[]> ranges = new ArrayList<>();
+        for (int i = 1; i < span; i++) {
+            if (!finished.test(i)) {
+                continue;
+            }
+            if (!ranges.isEmpty() && ranges.getLast()[1] == base + i) {
+                ranges.getLast()[1]++;
+            } else {
+                ranges.add(new long[] {base + i, base + i + 1});
+            }
+        }
+        return ranges;
+    }
+
+    private static void assertFitsWhole(long base, List<long[]> ranges, String shape) {
+        long[] dropped = {0};
+        String metadata = CompletedOffsets.encode(base, ranges, d -> dropped[0] += d);
+        assertEquals(0, dropped[0], () -> shape + ": offsets left out of the metadata");
+        assertTrue(metadata.length() <= CompletedOffsets.MAX_CHARS, () -> shape + ": " + metadata.length() + " chars");
+        List<long[]> decoded = CompletedOffsets.ranges(CompletedOffsets.decode(base, metadata));
+        assertEquals(ranges.size(), decoded.size(), () -> shape + ": ranges lost");
+        for (int i = 0; i < ranges.size(); i++) {
+            assertEquals(ranges.get(i)[0], decoded.get(i)[0], shape);
+            assertEquals(ranges.get(i)[1], decoded.get(i)[1], shape);
+        }
+    }
+
+    /**
+     * The dispatch window's worst case: whatever is finished within {@code WINDOW} offsets of
+     * the base is written whole. Every other offset finished is the worst shape (one byte per
+     * offset); runs around the varint's 127/128 boundary and random shapes are checked too.
+     */
+    @Test
+    void anyShapeWithinTheWindow_fitsWhole() {
+        int w = CompletedOffsets.WINDOW;
+        assertEquals(2_247, w, "the window README states");
+        long[] bases = {0, 1, 127, 128, 1L << 40};
+        for (long base : bases) {
+            assertFitsWhole(base, pattern(base, w, i -> i % 2 == 1), "every other offset, base " + base);
+            assertFitsWhole(base, pattern(base, w, i -> i % 2 == 0), "every other offset, shifted, base " + base);
+            assertFitsWhole(base, pattern(base, w, i -> true), "all finished, base " + base);
+            for (int run : new int[] {2, 3, 127, 128, 129, 255, 1_000}) {
+                assertFitsWhole(base, pattern(base, w, i -> (i / run) % 2 == 1), "runs of " + run + ", base " + base);
+                assertFitsWhole(base, pattern(base, w, i -> i % (run + 1) != 0), "finished runs of " + run + " between single gaps, base " + base);
+                assertFitsWhole(base, pattern(base, w, i -> i % (run + 1) == 0), "single finished between gaps of " + run + ", base " + base);
+            }
+        }
+        Random random = new Random(7);
+        for (int repetition = 0; repetition < 2_000; repetition++) {
+            double density = random.nextDouble();
+            java.util.BitSet bits = new java.util.BitSet(w);
+            for (int i = 1; i < w; i++) {
+                bits.set(i, random.nextDouble() < density);
+            }
+            int seed = repetition;
+            assertFitsWhole(100, pattern(100, w, bits::get), "random shape " + seed);
+        }
+    }
+
+    /** The window is as large as it can be: one offset more in the worst shape no longer fits. */
+    @Test
+    void theWorstShapeOneOffsetBeyondTheWindow_doesNotFit() {
+        long[] dropped = {0};
+        CompletedOffsets.encode(0, pattern(0, CompletedOffsets.WINDOW + 2, i -> i % 2 == 1), d -> dropped[0] += d);
+        assertTrue(dropped[0] > 0, "expected the encoding to overflow just beyond the window");
+    }
+
+    /** Leaving offsets out is reported, with how many, so it is never silent. */
+    @Test
+    void overflow_reportsHowManyFinishedOffsetsWereLeftOut() {
+        List<long[]> ranges = pattern(0, 10_000, i -> i % 2 == 1);
+        long[] dropped = {0};
+        String metadata = CompletedOffsets.encode(0, ranges, d -> dropped[0] += d);
+        long kept = CompletedOffsets.ranges(CompletedOffsets.decode(0, metadata)).size();
+        assertEquals(ranges.size() - kept, dropped[0], "each range here is one offset");
+    }
 }

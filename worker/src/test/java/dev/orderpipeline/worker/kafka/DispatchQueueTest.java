@@ -133,4 +133,97 @@ class DispatchQueueTest {
         assertEquals(added, done, "records lost or doubled");
         assertEquals(0, queue.waiting());
     }
+
+    /**
+     * A record at or beyond its partition's start limit waits (and counts as waiting) until a
+     * finish moves the limit; other partitions are not held back.
+     */
+    @Test
+    void recordsBeyondTheStartLimit_waitUntilTheLimitMoves() {
+        long[] limit = {2};
+        DispatchQueue queue = new DispatchQueue(Ordering.UNORDERED, p -> p.partition() == 0 ? limit[0] : Long.MAX_VALUE);
+        ConsumerRecord<byte[], byte[]> slow = record(0, 0, "a");
+        queue.add(slow);
+        queue.add(record(0, 1, "b"));
+        queue.add(record(0, 2, "c"));
+        queue.add(record(0, 3, "d"));
+        queue.add(record(1, 50, "e"));
+
+        assertEquals(List.of(0L, 1L, 50L), drain(queue), "partition 0 starts below its limit only; partition 1 is free");
+        assertEquals(2, queue.waiting(), "held records still count as waiting");
+        assertEquals(Set.of(new TopicPartition("orders", 0)), queue.heldPartitions());
+
+        limit[0] = 3;
+        queue.finished(slow);
+        assertEquals(List.of(2L), drain(queue), "the finish moved the limit by one");
+        assertEquals(1, queue.waiting());
+        limit[0] = Long.MAX_VALUE;
+        queue.finished(record(0, 1, "b"));
+        assertEquals(List.of(3L), drain(queue));
+        assertTrue(queue.heldPartitions().isEmpty(), "nothing held any more");
+    }
+
+    @Test
+    void revokedPartitions_dropTheirHeldRecords() {
+        DispatchQueue queue = new DispatchQueue(Ordering.KEY, p -> 1);
+        queue.add(record(0, 0, "a"));
+        queue.add(record(0, 1, "b"));
+        assertEquals(List.of(0L), drain(queue));
+        queue.removePartitions(List.of(new TopicPartition("orders", 0)));
+        assertEquals(0, queue.waiting());
+        assertTrue(queue.heldPartitions().isEmpty());
+    }
+
+    /**
+     * Random interleavings with a window of 16 above the lowest unfinished offset: no record
+     * starts at or beyond it, every key stays in order, and nothing is lost or stuck.
+     */
+    @RepeatedTest(50)
+    void randomInterleavings_neverStartBeyondTheWindow(RepetitionInfo repetition) {
+        Random random = new Random(repetition.getCurrentRepetition());
+        java.util.TreeSet<Long> unfinished = new java.util.TreeSet<>();
+        int window = 16;
+        DispatchQueue queue = new DispatchQueue(Ordering.KEY,
+                p -> unfinished.isEmpty() ? Long.MAX_VALUE : unfinished.first() + window);
+        Map<String, Long> lastStarted = new HashMap<>();
+        List<ConsumerRecord<byte[], byte[]>> running = new ArrayList<>();
+        long nextOffset = 0;
+        int done = 0;
+        for (int step = 0; step < 3_000; step++) {
+            int action = random.nextInt(3);
+            if (action == 0 && nextOffset < 600) {
+                unfinished.add(nextOffset);
+                queue.add(record(0, nextOffset++, "k" + random.nextInt(8)));
+            } else if (action == 1) {
+                ConsumerRecord<byte[], byte[]> r = queue.next();
+                if (r != null) {
+                    long low = unfinished.first();
+                    assertTrue(r.offset() < low + window, () -> r.offset() + " started, lowest unfinished " + low);
+                    String key = new String(r.key(), StandardCharsets.UTF_8);
+                    assertTrue(r.offset() > lastStarted.getOrDefault(key, -1L), () -> "key " + key + " out of order");
+                    lastStarted.put(key, r.offset());
+                    running.add(r);
+                }
+            } else if (!running.isEmpty()) {
+                ConsumerRecord<byte[], byte[]> r = running.remove(random.nextInt(running.size()));
+                unfinished.remove(r.offset());
+                queue.finished(r);
+                done++;
+            }
+        }
+        while (true) {
+            for (ConsumerRecord<byte[], byte[]> r; (r = queue.next()) != null; ) {
+                running.add(r);
+            }
+            if (running.isEmpty()) {
+                break;
+            }
+            ConsumerRecord<byte[], byte[]> r = running.removeFirst();
+            unfinished.remove(r.offset());
+            queue.finished(r);
+            done++;
+        }
+        assertEquals(nextOffset, done, "records lost or stuck");
+        assertEquals(0, queue.waiting());
+    }
 }

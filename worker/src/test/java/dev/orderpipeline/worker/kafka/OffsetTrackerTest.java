@@ -185,4 +185,89 @@ class OffsetTrackerTest {
             }
         }
     }
+
+    /**
+     * A slow order at the low mark and every other order behind it finished, as fast as the
+     * window lets them start: the commit's metadata holds every finished offset, and a new
+     * owner skips exactly those.
+     */
+    @Test
+    void slowOrderAtTheLowMark_everyOtherFinishedUpToTheWindow_isWrittenWhole() {
+        int[] truncations = {0};
+        OffsetTracker tracker = new OffsetTracker(() -> truncations[0]++);
+        tracker.assigned(P0, null);
+        java.util.Set<Long> finished = new java.util.HashSet<>();
+        for (long offset = 1_000; offset < 6_000; offset++) {
+            tracker.taken(P0, offset);
+        }
+        assertEquals(1_000 + CompletedOffsets.WINDOW, tracker.startLimit(P0));
+        for (long offset = 1_001; offset < tracker.startLimit(P0); offset += 2) {
+            tracker.finished(P0, offset);
+            finished.add(offset);
+        }
+        Map<TopicPartition, OffsetAndMetadata> commit = tracker.committable();
+        assertEquals(1_000, commit.get(P0).offset());
+        assertEquals(0, truncations[0], "metadata truncated");
+        assertTrue(commit.get(P0).metadata().length() <= CompletedOffsets.MAX_CHARS);
+
+        OffsetTracker next = new OffsetTracker();
+        next.assigned(P0, commit.get(P0));
+        for (long offset = 1_000; offset < 6_000; offset++) {
+            assertEquals(finished.contains(offset), next.finishedEarlier(P0, offset), "offset " + offset);
+        }
+    }
+
+    /** The window follows the low mark: finishing the slow order moves it up. */
+    @Test
+    void startLimit_followsTheLowestUnfinishedOffset() {
+        OffsetTracker tracker = new OffsetTracker();
+        assertEquals(Long.MAX_VALUE, tracker.startLimit(P0), "nothing owned");
+        tracker.taken(P0, 10);
+        tracker.taken(P0, 11);
+        tracker.taken(P0, 12);
+        tracker.finished(P0, 11);
+        assertEquals(10 + CompletedOffsets.WINDOW, tracker.startLimit(P0));
+        tracker.finished(P0, 10);
+        assertEquals(12 + CompletedOffsets.WINDOW, tracker.startLimit(P0));
+        tracker.finished(P0, 12);
+        assertEquals(Long.MAX_VALUE, tracker.startLimit(P0), "nothing unfinished");
+    }
+
+    /**
+     * Offsets that hold no record (a transactional producer's commit markers: every other one
+     * here) are never fetched, so far above the window they look finished between the waiting
+     * ones. They are left out, and the metadata fits.
+     */
+    @Test
+    void offsetsWithoutRecordsBeyondTheWindow_areLeftOut_notTruncated() {
+        int[] truncations = {0};
+        OffsetTracker tracker = new OffsetTracker(() -> truncations[0]++);
+        tracker.assigned(P0, null);
+        for (long offset = 0; offset < 20_000; offset += 2) {
+            tracker.taken(P0, offset);
+        }
+        tracker.finished(P0, 2);
+        Map<TopicPartition, OffsetAndMetadata> commit = tracker.committable();
+        assertEquals(0, truncations[0], "metadata truncated");
+        OffsetTracker next = new OffsetTracker();
+        next.assigned(P0, commit.get(P0));
+        assertTrue(next.finishedEarlier(P0, 2), "the finished order is skipped by the next owner");
+        assertTrue(!next.finishedEarlier(P0, 4) && !next.finishedEarlier(P0, 19_998), "a waiting order would be skipped");
+    }
+
+    /** Should a record have started beyond the window anyway, the truncation is reported, not silent. */
+    @Test
+    void finishedBeyondTheWindow_isReportedAsTruncated() {
+        int[] truncations = {0};
+        OffsetTracker tracker = new OffsetTracker(() -> truncations[0]++);
+        tracker.assigned(P0, null);
+        for (long offset = 0; offset < 10_000; offset++) {
+            tracker.taken(P0, offset);
+        }
+        for (long offset = 1; offset < 10_000; offset += 2) {
+            tracker.finished(P0, offset);
+        }
+        tracker.committable();
+        assertEquals(1, truncations[0]);
+    }
 }

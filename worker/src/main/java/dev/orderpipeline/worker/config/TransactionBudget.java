@@ -1,0 +1,66 @@
+package dev.orderpipeline.worker.config;
+
+import dev.orderpipeline.worker.kafka.KafkaWorker;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * In exactly-once mode, a transaction stays open from the first result sent after a commit to
+ * the next commit: up to a commit interval in normal running, and then, on a stop or a
+ * revocation, the drain or revoke budget the worker waits for running orders before it
+ * commits. The broker aborts a transaction open longer than the producer's
+ * {@code transaction.timeout.ms}; the worker would then find its producer fenced, redo the
+ * orders and exit 1 instead of handing over cleanly. So each budget, after a whole commit
+ * interval, must leave {@link #SLACK} before that timeout.
+ */
+final class TransactionBudget {
+
+    static final String TIMEOUT_KEY = "transaction.timeout.ms";
+    /** The producer's default. */
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+    /** What the closing commit, a poll and the acknowledgements still under way take after a budget is spent. */
+    static final Duration SLACK = Duration.ofSeconds(5);
+
+    private TransactionBudget() {
+    }
+
+    /** @throws ConfigException naming the first setting that does not fit */
+    static void check(Map<String, String> kafkaOverrides, Duration commitInterval, Duration drainBudget,
+                      Duration orderDeadline) {
+        Duration timeout = timeout(kafkaOverrides);
+        Duration room = timeout.minus(SLACK);
+        String limit = "--kafka " + TIMEOUT_KEY + " (" + timeout.toMillis() + " ms)";
+        if (commitInterval.compareTo(room) > 0) {
+            throw new ConfigException("--commit-interval (COMMIT_INTERVAL)", "with --delivery exactly-once, "
+                    + commitInterval.toMillis() + " ms leaves no room within " + limit + " less " + SLACK.toSeconds() + " s");
+        }
+        if (commitInterval.plus(drainBudget).compareTo(room) > 0) {
+            throw new ConfigException("--drain-budget (DRAIN_BUDGET)", "with --delivery exactly-once, "
+                    + drainBudget.toMillis() + " ms after a --commit-interval of " + commitInterval.toMillis()
+                    + " ms does not fit within " + limit + " less " + SLACK.toSeconds() + " s; lower it or raise the timeout");
+        }
+        Duration revokeBudget = KafkaWorker.revokeBudget(orderDeadline);
+        if (commitInterval.plus(revokeBudget).compareTo(room) > 0) {
+            throw new ConfigException("--order-deadline (ORDER_DEADLINE)", "with --delivery exactly-once, a revocation "
+                    + "waits the order deadline + " + KafkaWorker.revokeBudget(Duration.ZERO).toSeconds() + " s ("
+                    + revokeBudget.toMillis() + " ms), which after a --commit-interval of " + commitInterval.toMillis()
+                    + " ms does not fit within " + limit + " less " + SLACK.toSeconds() + " s; lower it or raise the timeout");
+        }
+    }
+
+    private static Duration timeout(Map<String, String> kafkaOverrides) {
+        String value = kafkaOverrides.get(TIMEOUT_KEY);
+        if (value == null) {
+            return DEFAULT_TIMEOUT;
+        }
+        try {
+            long millis = Long.parseLong(value.strip());
+            if (millis > 0) {
+                return Duration.ofMillis(millis);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException("--kafka " + TIMEOUT_KEY, "must be a positive number of milliseconds, got " + value);
+    }
+}
