@@ -94,6 +94,7 @@ public final class PollLoop implements Runnable {
     // Poll thread only.
     private final OwnedPartitions owned;
     private final DispatchQueue waiting;
+    private final TopicPartitions topicPartitions = new TopicPartitions();
     private final Set<TopicPartition> pausedByUs = new HashSet<>();
     private long skippedAsFinishedEarlier;
     /** The consumer's open connections to brokers, looked up once; {@code null} if it has none. */
@@ -336,8 +337,8 @@ public final class PollLoop implements Runnable {
         waiting.finished(f.record());
     }
 
-    private static TopicPartition partitionOf(ConsumerRecord<?, ?> record) {
-        return new TopicPartition(record.topic(), record.partition());
+    private TopicPartition partitionOf(ConsumerRecord<?, ?> record) {
+        return topicPartitions.of(record);
     }
 
     /** Stop fetching, let in-flight orders finish within the budget, commit. */
