@@ -4,9 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
-import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,7 +13,6 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
-import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
@@ -26,12 +23,6 @@ import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
-import java.time.format.DateTimeParseException;
-import java.time.format.ResolverStyle;
-import java.time.temporal.ChronoField;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -63,6 +54,7 @@ public final class OrderCodec {
     private final ObjectReader treeReader;
     // Strict like the mapper: trailing data, duplicate keys and coercions fail the fast path.
     private final ObjectReader orderReader;
+    private final OrderStreamReader streamReader;
     private final OrderRules rules = new OrderRules();
     private final OutcomeWriter outcomeWriter;
     private final int maxOrderBytes;
@@ -80,6 +72,7 @@ public final class OrderCodec {
         this.mapper = newMapper();
         this.treeReader = mapper.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.orderReader = mapper.readerFor(OrderPlaced.class);
+        this.streamReader = new OrderStreamReader(mapper.getFactory());
         this.outcomeWriter = new OutcomeWriter(mapper);
     }
 
@@ -137,6 +130,26 @@ public final class OrderCodec {
      * {@link DecodedOrder.Invalid} with a reason a sender can act on.
      */
     public DecodedOrder decodeOrder(byte[] value) {
+        DecodedOrder.Invalid unreadable = unreadable(value);
+        if (unreadable != null) {
+            return unreadable;
+        }
+        // Fastest path: the plain shape of a valid order, read from the token stream.
+        OrderPlaced plain = streamReader.read(value);
+        if (plain != null && rules.check(plain).isEmpty()) {
+            return new DecodedOrder.Valid(plain);
+        }
+        return decodeWithDataBinding(value);
+    }
+
+    /** {@link #decodeOrder} without the stream reader: the way it must always agree with. */
+    DecodedOrder decodeOrderWithDataBinding(byte[] value) {
+        DecodedOrder.Invalid unreadable = unreadable(value);
+        return unreadable != null ? unreadable : decodeWithDataBinding(value);
+    }
+
+    /** The problem with {@code value} before it is read as JSON, or {@code null}. */
+    private DecodedOrder.Invalid unreadable(byte[] value) {
         if (value == null) {
             return invalid(DecodedOrder.Problem.NULL_VALUE, "record value is null (a tombstone is not an order)", null);
         }
@@ -145,9 +158,10 @@ public final class OrderCodec {
                     "record value is " + value.length + " bytes, more than the limit of " + maxOrderBytes, null);
         }
         String utf8Problem = Utf8.problem(value);
-        if (utf8Problem != null) {
-            return invalid(DecodedOrder.Problem.INVALID_UTF8, utf8Problem, null);
-        }
+        return utf8Problem == null ? null : invalid(DecodedOrder.Problem.INVALID_UTF8, utf8Problem, null);
+    }
+
+    private DecodedOrder decodeWithDataBinding(byte[] value) {
         // Fast path: nearly every record is a valid order, read in one pass. Whatever fails here
         // is read again below, the slow way, to say exactly what is wrong with it.
         try {
@@ -349,46 +363,5 @@ public final class OrderCodec {
                     : Integer.toString(ref.getIndex()));
         }
         return pointer.toString();
-    }
-
-    /**
-     * Reads only an RFC 3339 date-time, the JSON Schema {@code date-time} format: date,
-     * {@code T}, time with seconds and an optional fraction, and {@code Z} or an offset.
-     * JavaTimeModule's reader also takes numbers and digit strings as epoch seconds, which a
-     * sender that means milliseconds would not notice.
-     */
-    private static final class IsoInstantDeserializer extends StdScalarDeserializer<Instant> {
-
-        private static final DateTimeFormatter RFC_3339 = new DateTimeFormatterBuilder()
-                .append(DateTimeFormatter.ISO_LOCAL_DATE)
-                .appendLiteral('T')
-                .appendValue(ChronoField.HOUR_OF_DAY, 2).appendLiteral(':')
-                .appendValue(ChronoField.MINUTE_OF_HOUR, 2).appendLiteral(':')
-                .appendValue(ChronoField.SECOND_OF_MINUTE, 2)
-                .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, /* decimalPoint= */ true).optionalEnd()
-                .appendOffset("+HH:MM", "Z")
-                .toFormatter()
-                .withResolverStyle(ResolverStyle.STRICT);
-
-        IsoInstantDeserializer() {
-            super(Instant.class);
-        }
-
-        @Override
-        public Instant deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            if (!p.hasToken(JsonToken.VALUE_STRING)) {
-                return (Instant) ctxt.handleUnexpectedToken(Instant.class, p);
-            }
-            String text = p.getText();
-            Instant common = Rfc3339.parseUtc(text);
-            if (common != null) {
-                return common;
-            }
-            try {
-                return OffsetDateTime.parse(text, RFC_3339).toInstant();
-            } catch (DateTimeParseException e) {
-                return (Instant) ctxt.handleWeirdStringValue(Instant.class, text, "not an RFC 3339 date-time");
-            }
-        }
     }
 }

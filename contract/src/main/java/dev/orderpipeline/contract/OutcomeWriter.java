@@ -14,9 +14,27 @@ import java.util.Map;
  *
  * <p>A new property of {@link OrderOutcome} or {@link StepResult} is one more line in
  * {@link #write(OrderOutcome, JsonBytes)}; a nested value of another type may go through
- * {@code out.json(name, mapper.writeValueAsBytes(value))}. Thread-safe.
+ * {@code out.json(key, mapper.writeValueAsBytes(value))}. Thread-safe.
  */
 final class OutcomeWriter {
+
+    // Property names, encoded once.
+    private static final JsonBytes.Key ATTEMPT = JsonBytes.key("attempt");
+    private static final JsonBytes.Key ATTEMPTS = JsonBytes.key("attempts");
+    private static final JsonBytes.Key COMPENSATIONS = JsonBytes.key("compensations");
+    private static final JsonBytes.Key COMPLETED_AT = JsonBytes.key("completedAt");
+    private static final JsonBytes.Key DETAIL = JsonBytes.key("detail");
+    private static final JsonBytes.Key DURATION_MICROS = JsonBytes.key("durationMicros");
+    private static final JsonBytes.Key ERROR_CLASS = JsonBytes.key("errorClass");
+    private static final JsonBytes.Key ERROR_MESSAGE = JsonBytes.key("errorMessage");
+    private static final JsonBytes.Key ORDER_CREATED_AT = JsonBytes.key("orderCreatedAt");
+    private static final JsonBytes.Key ORDER_ID = JsonBytes.key("orderId");
+    private static final JsonBytes.Key RECEIVED_AT = JsonBytes.key("receivedAt");
+    private static final JsonBytes.Key SCHEMA_VERSION = JsonBytes.key("schemaVersion");
+    private static final JsonBytes.Key STATUS = JsonBytes.key("status");
+    private static final JsonBytes.Key STEP = JsonBytes.key("step");
+    private static final JsonBytes.Key STEPS = JsonBytes.key("steps");
+    private static final JsonBytes.Key WORKER_ID = JsonBytes.key("workerId");
 
     // Wire names as the mapper writes them (@JsonProperty, @JsonValue), read once.
     private final Map<OrderStatus, String> statuses;
@@ -41,36 +59,36 @@ final class OutcomeWriter {
 
     private void write(OrderOutcome outcome, JsonBytes out) {
         out.startObject()
-                .number("schemaVersion", outcome.schemaVersion())
-                .string("orderId", outcome.orderId())
-                .string("status", statuses.get(outcome.status()))
-                .string("errorClass", errorClasses.get(outcome.errorClass()))
-                .string("errorMessage", outcome.errorMessage())
-                .startArray("steps");
+                .number(SCHEMA_VERSION, outcome.schemaVersion())
+                .string(ORDER_ID, outcome.orderId())
+                .string(STATUS, statuses.get(outcome.status()))
+                .string(ERROR_CLASS, errorClasses.get(outcome.errorClass()))
+                .string(ERROR_MESSAGE, outcome.errorMessage())
+                .startArray(STEPS);
         for (StepResult step : outcome.steps()) {
             out.startObject()
-                    .string("step", stepNames.get(step.step()))
-                    .string("status", stepStatuses.get(step.status()))
-                    .number("durationMicros", step.durationMicros())
-                    .string("detail", step.detail())
-                    .number("attempts", step.attempts())
+                    .string(STEP, stepNames.get(step.step()))
+                    .string(STATUS, stepStatuses.get(step.status()))
+                    .number(DURATION_MICROS, step.durationMicros())
+                    .string(DETAIL, step.detail())
+                    .number(ATTEMPTS, step.attempts())
                     .endObject();
         }
         out.endArray()
-                .number("attempt", outcome.attempt())
-                .string("orderCreatedAt", instant(outcome.orderCreatedAt()))
-                .string("receivedAt", instant(outcome.receivedAt()))
-                .string("completedAt", instant(outcome.completedAt()))
-                .string("workerId", outcome.workerId());
+                .number(ATTEMPT, outcome.attempt())
+                .string(ORDER_CREATED_AT, instant(outcome.orderCreatedAt()))
+                .string(RECEIVED_AT, instant(outcome.receivedAt()))
+                .string(COMPLETED_AT, instant(outcome.completedAt()))
+                .string(WORKER_ID, outcome.workerId());
         if (!outcome.compensations().isEmpty()) {
-            out.startArray("compensations");
+            out.startArray(COMPENSATIONS);
             for (Compensation compensation : outcome.compensations()) {
                 out.startObject()
-                        .string("step", stepNames.get(compensation.step()))
-                        .string("status", compensationStatuses.get(compensation.status()))
-                        .string("errorClass", compensation.errorClass() == null ? null
+                        .string(STEP, stepNames.get(compensation.step()))
+                        .string(STATUS, compensationStatuses.get(compensation.status()))
+                        .string(ERROR_CLASS, compensation.errorClass() == null ? null
                                 : errorClasses.get(compensation.errorClass()))
-                        .string("detail", compensation.detail())
+                        .string(DETAIL, compensation.detail())
                         .endObject();
             }
             out.endArray();

@@ -53,6 +53,7 @@ final class DispatchQueue {
 
     private final Ordering ordering;
     private final StartLimit limit;
+    private final TopicPartitions topicPartitions = new TopicPartitions();
     private final Map<LaneKey, Lane> lanes = new HashMap<>();
     /** Lanes that are not busy and have a record waiting, oldest first. */
     private final Queue<Lane> ready = new ArrayDeque<>();
@@ -162,7 +163,7 @@ final class DispatchQueue {
     }
 
     private LaneKey laneOf(ConsumerRecord<byte[], byte[]> record) {
-        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        TopicPartition partition = topicPartitions.of(record);
         return switch (ordering) {
             // A null key has no lane of its own: it shares one with the other null keys of its partition.
             case KEY -> new LaneKey(partition, record.key() == null ? null : ByteBuffer.wrap(record.key()));

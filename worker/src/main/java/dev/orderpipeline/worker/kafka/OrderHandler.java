@@ -13,10 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,57 +53,68 @@ final class OrderHandler {
         void endPublish();
     }
 
+    /** How a record's result ended; see {@link #handle}. */
+    interface Acknowledgement {
+        /**
+         * @param published {@code true} once the result is on the broker; {@code false} if it was
+         *                  dropped because the gate closed (the partition's new owner processes
+         *                  the record)
+         * @param error     {@code null}, or the {@link OutcomePublisher.PublishException} of a
+         *                  result the broker did not take: the offset must not be committed
+         */
+        void acknowledged(boolean published, Throwable error);
+    }
+
     /**
      * Handles {@code record}: runs its order (or finds it invalid) on the calling thread, then
-     * sends its result. The returned future completes once the result is acknowledged by the
-     * broker, so the caller may then count the offset as done; the calling thread is free as
-     * soon as the result is sent.
+     * sends its result and returns; the calling thread is free as soon as the result is sent.
+     * {@code acknowledgement} is told once the result is acknowledged by the broker (on the
+     * producer's I/O thread) or dropped, so the caller may then count the offset as done; it is
+     * told exactly once, unless this method throws.
      *
-     * @return completes with {@code true} once the result is on the broker, or {@code false}
-     *         if it was dropped because {@code gate} closed (the partition's new owner processes
-     *         the record); fails with {@link OutcomePublisher.PublishException} if the broker did
-     *         not take the result: the offset must not be committed
      * @throws OutcomePublisher.PublishException if a dead letter was not taken
      * @throws InterruptedException              if the worker is stopping hard or the partition
      *                                           was revoked; nothing was sent for this record
      */
-    CompletableFuture<Boolean> handle(ConsumerRecord<byte[], byte[]> record, PublishGate gate)
+    void handle(ConsumerRecord<byte[], byte[]> record, PublishGate gate, Acknowledgement acknowledgement)
             throws InterruptedException, OutcomePublisher.PublishException {
         Instant receivedAt = clock.instant();
-        return switch (decode(record)) {
-            case DecodedOrder.Valid valid -> process(valid.order(), receivedAt, gate);
-            case DecodedOrder.Invalid invalid -> CompletableFuture.completedFuture(reject(record, invalid, receivedAt, gate));
-        };
+        switch (decode(record)) {
+            case DecodedOrder.Valid valid -> process(valid.order(), receivedAt, gate, acknowledgement);
+            case DecodedOrder.Invalid invalid -> acknowledgement.acknowledged(reject(record, invalid, receivedAt, gate), null);
+        }
     }
 
-    private CompletableFuture<Boolean> process(OrderPlaced order, Instant receivedAt, PublishGate gate)
+    private void process(OrderPlaced order, Instant receivedAt, PublishGate gate, Acknowledgement acknowledgement)
             throws InterruptedException {
         OrderOutcome outcome = pipeline.process(order, receivedAt);
         if (!gate.tryBeginPublish()) {
             log.info("order_id={} finished after its partition was revoked; its new owner answers it", order.orderId());
-            return CompletableFuture.completedFuture(false);
+            acknowledgement.acknowledged(false, null);
+            return;
         }
-        CompletableFuture<RecordMetadata> ack;
         try {
-            ack = publisher.publishAsync(outcome);
+            // Runs on the producer's I/O thread: keep it short.
+            publisher.publishAsync(outcome, error -> {
+                gate.endPublish();
+                if (error == null) {
+                    acknowledged(outcome);
+                }
+                acknowledgement.acknowledged(error == null, error);
+            });
         } catch (RuntimeException e) {
             gate.endPublish();
             throw e;
         }
-        // Runs on the producer's I/O thread: keep it short.
-        return ack.handle((metadata, error) -> {
-            gate.endPublish();
-            if (error != null) {
-                throw error instanceof CompletionException c ? c : new CompletionException(error);
-            }
-            metrics.outcome(outcome);
-            if (outcome.status() != OrderStatus.SUCCEEDED) {
-                log.info("order_id={} status={} error_class={} reason=\"{}\"", outcome.orderId(),
-                        outcome.status().name().toLowerCase(java.util.Locale.ROOT), outcome.errorClass().code(),
-                        outcome.errorMessage());
-            }
-            return true;
-        });
+    }
+
+    private void acknowledged(OrderOutcome outcome) {
+        metrics.outcome(outcome);
+        if (outcome.status() != OrderStatus.SUCCEEDED) {
+            log.info("order_id={} status={} error_class={} reason=\"{}\"", outcome.orderId(),
+                    outcome.status().name().toLowerCase(java.util.Locale.ROOT), outcome.errorClass().code(),
+                    outcome.errorMessage());
+        }
     }
 
     private boolean reject(ConsumerRecord<byte[], byte[]> record, DecodedOrder.Invalid invalid, Instant receivedAt,

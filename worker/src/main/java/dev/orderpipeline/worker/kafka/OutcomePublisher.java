@@ -8,9 +8,9 @@ import dev.orderpipeline.contract.OrderOutcome;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Arrays;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -66,21 +66,15 @@ final class OutcomePublisher {
     }
 
     /**
-     * Sends {@code outcome}, keyed by its order id, without waiting: the future completes when
-     * the broker has acknowledged it, or fails with a {@link PublishException}. The future
-     * completes on the producer's I/O thread: what hangs off it must be quick.
+     * Sends {@code outcome}, keyed by its order id, without waiting: {@code acknowledged} gets
+     * {@code null} once the broker has acknowledged it, or the {@link PublishException}. It runs
+     * on the producer's I/O thread, so it must be quick.
      */
-    CompletableFuture<RecordMetadata> publishAsync(OrderOutcome outcome) {
+    void publishAsync(OrderOutcome outcome, Consumer<PublishException> acknowledged) {
         byte[] key = outcome.orderId().getBytes(StandardCharsets.UTF_8);
-        CompletableFuture<RecordMetadata> ack = new CompletableFuture<>();
-        producer.send(new ProducerRecord<>(resultsTopic, key, codec.encode(outcome)), (metadata, error) -> {
-            if (error == null) {
-                ack.complete(metadata);
-            } else {
-                ack.completeExceptionally(new PublishException("could not publish outcome: " + error.getMessage(), error));
-            }
-        });
-        return ack;
+        producer.send(new ProducerRecord<>(resultsTopic, key, codec.encode(outcome)), (metadata, error) ->
+                acknowledged.accept(error == null ? null
+                        : new PublishException("could not publish outcome: " + error.getMessage(), error)));
     }
 
     /**

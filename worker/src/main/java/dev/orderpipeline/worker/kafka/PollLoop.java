@@ -12,8 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -77,17 +75,6 @@ public final class PollLoop implements Runnable {
     }
 
     /**
-     * What an order thread reports when it is done with a record.
-     *
-     * @param published  whether its result is on the broker; if not (revoked, or stopping
-     *                   hard) the offset stays unfinished and is never committed by this worker
-     * @param generation the loop's {@link #generation} when the record started; reports from an
-     *                   earlier one belong to an aborted transaction and are ignored
-     */
-    private record Finished(ConsumerRecord<byte[], byte[]> record, boolean published, int generation) {
-    }
-
-    /**
      * @param pollTimeout    the longest a poll blocks; bounds how late a commit or a stop is seen
      * @param commitInterval how often finished offsets are committed while running
      * @param drainBudget    on stop, how long in-flight orders may take to finish
@@ -110,19 +97,21 @@ public final class PollLoop implements Runnable {
     // Poll thread only.
     private final OwnedPartitions owned;
     private final DispatchQueue waiting;
+    private final TopicPartitions topicPartitions = new TopicPartitions();
     private final Set<TopicPartition> pausedByUs = new HashSet<>();
     private long skippedAsFinishedEarlier;
     /** The consumer's open connections to brokers, looked up once; {@code null} if it has none. */
     private Metric connectionCount;
     private Instant lastCommit;
     private boolean draining;
-    /** Raised when an abort throws away every result under way; see {@link Finished#generation}. */
+    /** Raised when an abort throws away every result under way; see {@link ResultJoin#generation}. */
     private int generation;
 
     // Written by order threads, drained by the poll thread.
-    private final BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
+    private final BlockingQueue<ResultJoin> finished = new LinkedBlockingQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
+    private final ResultJoin.Sink resultSink = this::ended;
 
     // Written by the poll thread, read by metric scrapes.
     private volatile int waitingCount;
@@ -212,7 +201,7 @@ public final class PollLoop implements Runnable {
             // At the limit nothing can be fetched: wait for an order to finish rather than in
             // poll(), which would sit out its whole timeout while room is free again. poll(0)
             // still runs often enough to keep the membership and run rebalance callbacks.
-            Finished first = finished.poll(settings.pollTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            ResultJoin first = finished.poll(settings.pollTimeout().toNanos(), TimeUnit.NANOSECONDS);
             if (first != null) {
                 finished(first);
                 collectFinished();
@@ -298,36 +287,38 @@ public final class PollLoop implements Runnable {
     private void dispatch(ConsumerRecord<byte[], byte[]> record) {
         PartitionLease lease = owned.started(partitionOf(record));
         TransactionGate.Pass pass = committer.gate().pass(lease);
-        int startedIn = generation;
         inFlight.incrementAndGet();
+        ResultJoin result = new ResultJoin(record, generation, pass, resultSink);
         orderThreads.execute(() -> {
             Thread self = Thread.currentThread();
             lease.enter(self);
-            CompletableFuture<Boolean> result;
             try {
-                result = handler.handle(record, pass);
+                handler.handle(record, pass, result);
             } catch (InterruptedException e) {
                 // Revoked or stopping hard: the record stays unfinished, so its offset is not
                 // committed and the next owner processes it again.
                 self.interrupt();
-                result = CompletableFuture.completedFuture(false);
+                result.acknowledged(false, null);
             } catch (OutcomePublisher.PublishException | RuntimeException | Error e) {
                 sendFailed(e);
-                result = CompletableFuture.completedFuture(false);
+                result.acknowledged(false, null);
             } finally {
                 lease.exit(self);
                 // The order's steps are over: its slot is free while its outcome is acknowledged.
                 inFlight.decrementAndGet();
+                result.orderThreadLeft();
             }
-            result.whenComplete((published, error) -> {
-                if (error != null) {
-                    sendFailed(error instanceof CompletionException c && c.getCause() != null ? c.getCause() : error);
-                }
-                finished.add(new Finished(record, error == null && published, startedIn));
-                // Only now may a transaction commit: this result is counted in its offsets.
-                pass.release();
-            });
         });
+    }
+
+    /** A record's result is acknowledged and its order thread gone. Any thread. */
+    private void ended(ResultJoin result) {
+        if (result.error() != null) {
+            sendFailed(result.error());
+        }
+        finished.add(result);
+        // Only now may a transaction commit: this result is counted in its offsets.
+        result.pass().release();
     }
 
     /** A result did not reach the broker: fatal, or (in a transaction) the next commit aborts. Any thread. */
@@ -340,12 +331,12 @@ public final class PollLoop implements Runnable {
     }
 
     private void collectFinished() {
-        for (Finished f; (f = finished.poll()) != null; ) {
+        for (ResultJoin f; (f = finished.poll()) != null; ) {
             finished(f);
         }
     }
 
-    private void finished(Finished f) {
+    private void finished(ResultJoin f) {
         if (f.generation() != generation) {
             return;
         }
@@ -353,8 +344,8 @@ public final class PollLoop implements Runnable {
         waiting.finished(f.record());
     }
 
-    private static TopicPartition partitionOf(ConsumerRecord<?, ?> record) {
-        return new TopicPartition(record.topic(), record.partition());
+    private TopicPartition partitionOf(ConsumerRecord<?, ?> record) {
+        return topicPartitions.of(record);
     }
 
     /** Stop fetching, let in-flight orders finish within the budget, commit. */

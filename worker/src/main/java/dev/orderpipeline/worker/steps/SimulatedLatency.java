@@ -10,6 +10,8 @@ import java.util.Random;
  */
 final class SimulatedLatency {
 
+    private static final Duration ONE_MICROSECOND = Duration.ofNanos(1_000);
+
     private final Duration jitter;
     private final Duration slowStepDelay;
     // java.util.Random is thread-safe; seeded in tests for repeatable runs.
@@ -28,10 +30,10 @@ final class SimulatedLatency {
      */
     boolean await(Duration mean, StepFault fault, String step) throws InterruptedException {
         if (fault == StepFault.SLOW) {
-            Thread.sleep(slowStepDelay);
+            sleep(slowStepDelay);
             return false;
         }
-        Thread.sleep(withJitter(mean));
+        sleep(withJitter(mean));
         return switch (fault) {
             case null -> false;
             case FAIL -> true;
@@ -47,6 +49,19 @@ final class SimulatedLatency {
 
     boolean chance(double share) {
         return share > 0 && random.nextDouble() < share;
+    }
+
+    /**
+     * Sleeps {@code duration}, or for one under a microsecond only answers a cancellation as a
+     * sleep would: {@code Thread.sleep(0)} on a virtual thread yields it, a trip through the
+     * scheduler that cost more than the rest of a zero-latency step.
+     */
+    private static void sleep(Duration duration) throws InterruptedException {
+        if (duration.compareTo(ONE_MICROSECOND) >= 0) {
+            Thread.sleep(duration);
+        } else if (Thread.interrupted()) {
+            throw new InterruptedException("cancelled before a zero-latency step");
+        }
     }
 
     private Duration withJitter(Duration mean) {
