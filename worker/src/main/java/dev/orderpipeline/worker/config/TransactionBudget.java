@@ -16,20 +16,28 @@ import java.util.Map;
 final class TransactionBudget {
 
     static final String TIMEOUT_KEY = "transaction.timeout.ms";
-    /** The producer's default. */
-    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+    /** The broker's default ceiling for any transaction's timeout. */
+    static final Duration BROKER_DEFAULT_MAX_TIMEOUT = Duration.ofMinutes(15);
     /** What the closing commit, a poll and the acknowledgements still under way take after a budget is spent. */
     static final Duration SLACK = Duration.ofSeconds(5);
 
     private TransactionBudget() {
     }
 
-    /** @throws ConfigException naming the first setting that does not fit */
+    /**
+     * Unless {@code transaction.timeout.ms} is given, the worker sets it to fit its budgets
+     * ({@link KafkaWorker#transactionTimeout}); then only the broker's own ceiling,
+     * {@code transaction.max.timeout.ms} (15 minutes by default), can be too low.
+     *
+     * @throws ConfigException naming the first setting that does not fit
+     */
     static void check(Map<String, String> kafkaOverrides, Duration commitInterval, Duration drainBudget,
                       Duration orderDeadline) {
-        Duration timeout = timeout(kafkaOverrides);
+        boolean given = kafkaOverrides.containsKey(TIMEOUT_KEY);
+        Duration timeout = given ? timeout(kafkaOverrides) : BROKER_DEFAULT_MAX_TIMEOUT;
         Duration room = timeout.minus(SLACK);
-        String limit = "--kafka " + TIMEOUT_KEY + " (" + timeout.toMillis() + " ms)";
+        String limit = given ? "--kafka " + TIMEOUT_KEY + " (" + timeout.toMillis() + " ms)"
+                : "the broker's default transaction.max.timeout.ms (" + timeout.toMillis() + " ms)";
         if (commitInterval.compareTo(room) > 0) {
             throw new ConfigException("--commit-interval (COMMIT_INTERVAL)", "with --delivery exactly-once, "
                     + commitInterval.toMillis() + " ms leaves no room within " + limit + " less " + SLACK.toSeconds() + " s");
@@ -50,9 +58,6 @@ final class TransactionBudget {
 
     private static Duration timeout(Map<String, String> kafkaOverrides) {
         String value = kafkaOverrides.get(TIMEOUT_KEY);
-        if (value == null) {
-            return DEFAULT_TIMEOUT;
-        }
         try {
             long millis = Long.parseLong(value.strip());
             if (millis > 0) {

@@ -142,6 +142,21 @@ public final class KafkaWorker implements AutoCloseable {
     }
 
     /**
+     * The {@code transaction.timeout.ms} the worker sets in exactly-once mode unless it is given:
+     * a transaction stays open for a commit interval, and at a stop or a revocation for the drain
+     * or revoke budget on top, so the producer's default of 60 s would let the broker abort a
+     * transaction the worker is still entitled to finish (with a 60 s drain budget, say). Never
+     * below that default, 5 s to spare.
+     */
+    public static Duration transactionTimeout(Duration commitInterval, Duration drainBudget, Duration orderDeadline) {
+        Duration longestWait = drainBudget.compareTo(revokeBudget(orderDeadline)) > 0 ? drainBudget
+                : revokeBudget(orderDeadline);
+        Duration needed = commitInterval.plus(longestWait).plusSeconds(5);
+        Duration producerDefault = Duration.ofSeconds(60);
+        return needed.compareTo(producerDefault) > 0 ? needed : producerDefault;
+    }
+
+    /**
      * Registers this worker's {@code transactional.id} with its coordinator: fences an earlier
      * process with the same id and aborts the transaction it left open (after a kill -9), so
      * its partitions are free at once instead of after {@code transaction.timeout.ms}.
@@ -336,6 +351,9 @@ public final class KafkaWorker implements AutoCloseable {
         if (settings.delivery() == Delivery.EXACTLY_ONCE) {
             // Outcomes, dead letters and offsets in one transaction per commit interval.
             props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(settings));
+            // Long enough for the budgets (a given value wins, and was checked against them at start-up).
+            props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) transactionTimeout(settings.commitInterval(),
+                    settings.drainBudget(), settings.orderDeadline()).toMillis());
         }
         props.putAll(settings.overrides());
         return props;

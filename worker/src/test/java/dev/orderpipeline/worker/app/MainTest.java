@@ -74,14 +74,18 @@ class MainTest {
                 Arguments.of(new String[] {"--bootstrap-servers", "127.0.0.1:9092", "--kafka", "transactional.id=mine"},
                         "--kafka transactional.id: is managed by the worker"),
                 Arguments.of(new String[] {"--bootstrap-servers", "127.0.0.1:9092", "--delivery", "exactly-once",
-                        "--drain-budget", "58s"},
+                        "--drain-budget", "58s", "--kafka", "transaction.timeout.ms=60000"},
                         "--drain-budget (DRAIN_BUDGET): with --delivery exactly-once, 58000 ms after a --commit-interval "
                                 + "of 1000 ms does not fit within --kafka transaction.timeout.ms (60000 ms)"),
                 Arguments.of(new String[] {"--bootstrap-servers", "127.0.0.1:9092", "--delivery", "exactly-once",
-                        "--commit-interval", "2m"},
+                        "--commit-interval", "2m", "--kafka", "transaction.timeout.ms=60000"},
                         "--commit-interval (COMMIT_INTERVAL): with --delivery exactly-once, 120000 ms leaves no room"),
                 Arguments.of(new String[] {"--bootstrap-servers", "127.0.0.1:9092", "--delivery", "exactly-once",
-                        "--order-deadline", "50s"},
+                        "--drain-budget", "20m"},
+                        "--drain-budget (DRAIN_BUDGET): with --delivery exactly-once, 1200000 ms after a --commit-interval "
+                                + "of 1000 ms does not fit within the broker's default transaction.max.timeout.ms"),
+                Arguments.of(new String[] {"--bootstrap-servers", "127.0.0.1:9092", "--delivery", "exactly-once",
+                        "--order-deadline", "50s", "--kafka", "transaction.timeout.ms=60000"},
                         "--order-deadline (ORDER_DEADLINE): with --delivery exactly-once, a revocation waits the order "
                                 + "deadline + 10 s (60000 ms)"),
                 Arguments.of(new String[] {"--bootstrap-servers", "127.0.0.1:9092", "--delivery", "exactly-once",
@@ -213,6 +217,9 @@ class MainTest {
                 "--drain-budget", "58s", "--kafka", "transaction.timeout.ms=120000").config().drainBudget());
         assertEquals(Duration.ofMinutes(5), parse(Map.of(), "--bootstrap-servers", "b:9092",
                 "--drain-budget", "5m").config().drainBudget());
+        // Not given: the worker sets transaction.timeout.ms to fit (see KafkaWorker.transactionTimeout).
+        assertEquals(Duration.ofSeconds(58), parse(Map.of(), "--bootstrap-servers", "b:9092", "--delivery", "exactly-once",
+                "--drain-budget", "58s").config().drainBudget());
     }
 
     @Test
