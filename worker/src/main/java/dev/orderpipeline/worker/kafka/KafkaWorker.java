@@ -330,6 +330,14 @@ public final class KafkaWorker implements AutoCloseable {
         // Bytes in, so that a record that is not an order is dead-lettered instead of failing poll().
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        if (settings.delivery() == Delivery.EXACTLY_ONCE) {
+            // On assignment the worker reads the group's committed offsets, which waits while a
+            // transaction with offsets for the partition is open: after a kill -9 under another
+            // worker id, until the broker aborts it at transaction.timeout.ms. Wait that long
+            // and more, instead of failing at the default 60 s.
+            props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) transactionTimeout(settings.commitInterval(),
+                    settings.drainBudget(), settings.orderDeadline()).plusSeconds(30).toMillis());
+        }
         props.putAll(settings.overrides());
         return props;
     }

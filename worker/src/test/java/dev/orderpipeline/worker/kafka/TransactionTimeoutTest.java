@@ -28,6 +28,15 @@ class TransactionTimeoutTest {
     }
 
     @Test
+    void consumer_waitsLongerThanAnOpenTransactionCanBlockItsCommittedOffsets() {
+        Map<String, Object> props = KafkaWorker.consumerProperties(
+                settings(Delivery.EXACTLY_ONCE, Duration.ofSeconds(60), Map.of()));
+
+        // A killed worker's open transaction blocks the offset fetch until it times out (66 s here).
+        assertEquals(96_000, props.get(org.apache.kafka.clients.consumer.ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG));
+    }
+
+    @Test
     void shortBudgets_keepTheProducerDefault() {
         Map<String, Object> props = KafkaWorker.producerProperties(
                 settings(Delivery.EXACTLY_ONCE, Duration.ofSeconds(30), Map.of()));
