@@ -214,13 +214,19 @@ public final class Worker implements AutoCloseable {
         return kafka.inFlight();
     }
 
+    /** Orders running and waiting now, and the most there ever were. */
+    public WorkerMetrics.Load load() {
+        return kafka.load();
+    }
+
     /** Stops (if not yet stopped), closes the clients and the local broker, and logs the totals. */
     @Override
     public void close() throws InterruptedException {
         try {
             kafka.close();
-            log.info("worker stopped: {} step_threads_running={} couriers_in_use={}", kafka.metrics(), tracker.running(),
-                    couriers.inUse());
+            log.info("worker stopped: {} step_threads_running={} couriers_in_use={} in_flight_peak={} held_peak={}",
+                    kafka.metrics(), tracker.running(), couriers.inUse(), kafka.load().inFlightPeak(),
+                    kafka.load().heldPeak());
         } finally {
             // Until here the endpoints answered: live turned 503 when the poll loop ended.
             http.close();

@@ -101,7 +101,7 @@ public final class KafkaWorker implements AutoCloseable {
         this.loop = new PollLoop(consumer, committer, handler,
                 Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("order-", 1).factory()),
                 loopSettings, clock, metrics, health);
-        metrics.bindLoad(loop::inFlight, loop::waiting, settings.maxInFlight());
+        metrics.bindLoad(loop, settings.maxInFlight());
         this.pollThread = Thread.ofPlatform().name("order-poll").unstarted(loop);
     }
 
@@ -288,6 +288,11 @@ public final class KafkaWorker implements AutoCloseable {
 
     public int inFlight() {
         return loop.inFlight();
+    }
+
+    /** What the poll loop holds now and held at most. Any thread. */
+    public WorkerMetrics.Load load() {
+        return loop;
     }
 
     public WorkerMetrics metrics() {

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * are running or waiting, it pauses every partition and keeps polling, so the group membership
  * never lapses, and resumes when there is room.
  */
-public final class PollLoop implements Runnable {
+public final class PollLoop implements Runnable, WorkerMetrics.Load {
 
     private static final Logger log = LoggerFactory.getLogger(PollLoop.class);
 
@@ -115,6 +115,8 @@ public final class PollLoop implements Runnable {
 
     // Written by the poll thread, read by metric scrapes.
     private volatile int waitingCount;
+    private volatile int inFlightPeak;
+    private volatile int heldPeak;
 
     // Any thread.
     private volatile boolean stopRequested;
@@ -152,13 +154,27 @@ public final class PollLoop implements Runnable {
     }
 
     /** Records running now. Any thread. */
+    @Override
     public int inFlight() {
         return inFlight.get();
     }
 
     /** Records fetched and waiting to start, as of the last poll. Any thread. */
+    @Override
     public int waiting() {
         return waitingCount;
+    }
+
+    /** The most records that ever ran at once: at most {@code maxInFlight}. Any thread. */
+    @Override
+    public int inFlightPeak() {
+        return inFlightPeak;
+    }
+
+    /** The most records ever running or waiting at once, right after a poll's records were taken. Any thread. */
+    @Override
+    public int heldPeak() {
+        return heldPeak;
     }
 
     @Override
@@ -216,6 +232,10 @@ public final class PollLoop implements Runnable {
         polled();
         for (ConsumerRecord<byte[], byte[]> record : records) {
             take(record);
+        }
+        int held = inFlight.get() + waiting.waiting();
+        if (held > heldPeak) {
+            heldPeak = held; // only this thread writes it
         }
         dispatchWaiting();
         if (Duration.between(lastCommit, clock.instant()).compareTo(settings.commitInterval()) >= 0) {
@@ -287,7 +307,11 @@ public final class PollLoop implements Runnable {
     private void dispatch(ConsumerRecord<byte[], byte[]> record) {
         PartitionLease lease = owned.started(partitionOf(record));
         TransactionGate.Pass pass = committer.gate().pass(lease);
-        inFlight.incrementAndGet();
+        // Only this thread starts records, so the count it sees here is the true peak.
+        int running = inFlight.incrementAndGet();
+        if (running > inFlightPeak) {
+            inFlightPeak = running;
+        }
         ResultJoin result = new ResultJoin(record, generation, pass, resultSink);
         orderThreads.execute(() -> {
             Thread self = Thread.currentThread();

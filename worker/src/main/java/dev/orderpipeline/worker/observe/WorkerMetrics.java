@@ -212,19 +212,42 @@ public final class WorkerMetrics {
         skippedAsFinishedEarlier.increment();
     }
 
+    /** What the poll loop holds; read on scrape threads, so every method must be thread-safe. */
+    public interface Load {
+        /** Orders running now. */
+        int inFlight();
+
+        /** Orders fetched and waiting to start. */
+        int waiting();
+
+        /** The most orders that ever ran at once in this process: never above the limit. */
+        int inFlightPeak();
+
+        /** The most orders ever held at once, running plus waiting, right after a poll. */
+        int heldPeak();
+    }
+
     /**
      * Load gauges: {@code orders_in_flight} (running), {@code orders_waiting} (fetched, held
-     * back by the ordering or the limit) and {@code orders_max_in_flight} (the limit at which
-     * fetching pauses). The suppliers are read on scrape threads: they must be thread-safe.
+     * back by the ordering or the limit), {@code orders_max_in_flight} (the limit at which
+     * fetching pauses), and the high-water marks {@code orders_in_flight_peak} and
+     * {@code orders_held_peak}, which show whether the limit held since start.
      */
-    public void bindLoad(IntSupplier running, IntSupplier waiting, int maxInFlight) {
-        Gauge.builder("orders.in.flight", running::getAsInt)
+    public void bindLoad(Load load, int maxInFlight) {
+        Gauge.builder("orders.in.flight", load::inFlight)
                 .description("Orders running now").register(registry);
-        Gauge.builder("orders.waiting", waiting::getAsInt)
+        Gauge.builder("orders.waiting", load::waiting)
                 .description("Orders fetched and waiting to start (same key running, or the in-flight limit)")
                 .register(registry);
         Gauge.builder("orders.max.in.flight", () -> maxInFlight)
                 .description("Orders running or waiting at which fetching pauses (--max-in-flight)").register(registry);
+        Gauge.builder("orders.in.flight.peak", load::inFlightPeak)
+                .description("Most orders running at once since start; never above orders_max_in_flight")
+                .register(registry);
+        Gauge.builder("orders.held.peak", load::heldPeak)
+                .description("Most orders running or waiting at once since start; at most one poll "
+                        + "(max.poll.records, itself at most the limit) above orders_max_in_flight")
+                .register(registry);
     }
 
     /** Courier pool gauges; {@code inUse} is read on scrape threads. */

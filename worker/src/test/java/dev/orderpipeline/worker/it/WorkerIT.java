@@ -245,6 +245,35 @@ class WorkerIT {
         }
     }
 
+    @Test
+    void aBacklogLargerThanTheLimit_runsAtTheLimit_neverAboveIt() throws Exception {
+        int limit = 16;
+        try (PipelineTopics own = new PipelineTopics("worker-limit")) {
+            WorkerConfig limited = new WorkerConfig(own.bootstrapServers(), false, 0, own.orders, own.results,
+                    own.deadLetters, own.groupId, "worker-limit", false, PipelineTopics.PARTITIONS, Duration.ofSeconds(10),
+                    limit, Ordering.KEY, Duration.ofSeconds(30), Duration.ofMillis(200), 64, OrderCodec.DEFAULT_MAX_ORDER_BYTES,
+                    SimulationSettings.fixedLatency(Duration.ofMillis(20)), Map.of(), Duration.ofSeconds(30));
+            List<OrderPlaced> orders = new ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                orders.add(order("it-limit-" + i, null));
+            }
+            own.sendAll(orders); // all of it waiting before the worker starts
+            Worker worker = Worker.start(limited, Clock.systemUTC());
+            try {
+                await("every outcome").atMost(WAIT).until(() -> own.outcomes().size() == orders.size());
+            } finally {
+                worker.requestStop();
+                worker.close();
+            }
+
+            assertEquals(limit, worker.load().inFlightPeak(), "most orders running at once");
+            // A poll brings at most max.poll.records (at most the limit) on top of what is held.
+            int held = worker.load().heldPeak();
+            assertTrue(held >= limit && held <= 2 * limit, () -> "most orders held at once: " + held);
+            assertTrue(own.duplicates().isEmpty(), () -> "duplicates " + own.duplicates());
+        }
+    }
+
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
         Header header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);

@@ -77,7 +77,27 @@ class HttpEndpointsTest {
                         new StepResult(StepName.VENDOR, StepStatus.CANCELLED, 21_000, null)),
                 1, received, received, received.plusMillis(25), "w"));
         workerMetrics.deadLetter(DecodedOrder.Problem.MALFORMED_JSON);
-        workerMetrics.bindLoad(() -> 12, () -> 3, 256);
+        workerMetrics.bindLoad(new WorkerMetrics.Load() {
+            @Override
+            public int inFlight() {
+                return 12;
+            }
+
+            @Override
+            public int waiting() {
+                return 3;
+            }
+
+            @Override
+            public int inFlightPeak() {
+                return 256;
+            }
+
+            @Override
+            public int heldPeak() {
+                return 300;
+            }
+        }, 256);
         workerMetrics.bindCourierPool(() -> 5, 64);
 
         HttpResponse<String> response = get("/metrics");
@@ -96,6 +116,8 @@ class HttpEndpointsTest {
         assertContains(body, "orders_in_flight 12.0");
         assertContains(body, "orders_waiting 3.0");
         assertContains(body, "orders_max_in_flight 256.0");
+        assertContains(body, "orders_in_flight_peak 256.0");
+        assertContains(body, "orders_held_peak 300.0");
         assertContains(body, "courier_pool_in_use 5.0");
         assertContains(body, "courier_pool_size 64.0");
         assertContains(body, "records_skipped_total{reason=\"finished_earlier\"} 0.0");
