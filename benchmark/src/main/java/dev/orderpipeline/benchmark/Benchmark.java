@@ -33,7 +33,8 @@ import org.apache.kafka.clients.admin.NewTopic;
  *
  * <p>Run from the repository root after {@code ./mvnw package -DskipTests}:
  * {@code java -jar benchmark/target/order-benchmark.jar [--rounds 3] [--latency-seconds 10]
- * [--backlog [N]] [--only W0,W2c] [--orders W2a=20000,...] [--courier-pool-size match|N]}.
+ * [--backlog [N]] [--only W0,W2c] [--orders W2a=20000,...] [--courier-pool-size match|N]
+ * [--baseline-jar old-order-worker.jar]}.
  */
 public final class Benchmark {
 
@@ -43,6 +44,8 @@ public final class Benchmark {
 
     private final Map<String, String> opts;
     private final Path workerJar;
+    /** {@code --baseline-jar}: another worker build, run as {@code W1-base} next to {@code W1} etc.; or {@code null}. */
+    private final Path baselineJar;
     // What was measured: the worker changes under concurrent work, so the report names its build.
     private final String workerVersion;
     // Newer workers serve /metrics on --http-port, default 8080: taken on a shared machine, so ask for a free port.
@@ -67,6 +70,9 @@ public final class Benchmark {
         // A snapshot: a build running meanwhile (another module's) rewrites worker/target, and a
         // half-written jar made every later run fail with "no main manifest attribute".
         workerJar = snapshot(built, logs.resolve("order-worker.jar"));
+        baselineJar = opts.containsKey("baseline-jar")
+                ? snapshot(Path.of(opts.get("baseline-jar")).toAbsolutePath(), logs.resolve("baseline-order-worker.jar"))
+                : null;
         workerHasHttpPort = workerHelp(workerJar).contains("--http-port");
         workerVersion = built + " built " + STAMP.format(Files.getLastModifiedTime(built).toInstant())
                 + "; repository HEAD " + git("rev-parse", "--short", "HEAD")
@@ -164,8 +170,11 @@ public final class Benchmark {
 
     private List<Workload> workloads() {
         Map<String, Integer> n = new LinkedHashMap<>(Map.of(
-                "W0", 100_000, "W1", 60_000, "W2a", 8_000, "W2b", 20_000, "W2c", 40_000, "W3", 800,
-                "W1x", 60_000, "W2x", 40_000));
+                // Drains of 10 to 20 s: long enough that JIT warm-up (several seconds on 2 cores, next
+                // to the broker) is a small part of them. Shorter drains measured mostly warm-up and
+                // halved the worker's orders/s.
+                "W0", 400_000, "W1", 200_000, "W2a", 12_000, "W2b", 40_000, "W2c", 200_000, "W3", 800,
+                "W1x", 150_000, "W2x", 150_000));
         if (opts.containsKey("orders")) {
             for (String kv : opts.get("orders").split(",")) {
                 String[] p = kv.split("=");
@@ -184,11 +193,17 @@ public final class Benchmark {
                 // The cost of exactly-once: W1 and W2c with --delivery exactly-once, in the same rounds.
                 w1.exactlyOnce("W1x", n.get("W1x")),
                 w2c.exactlyOnce("W2x", n.get("W2x")));
-        if (!opts.containsKey("only")) {
-            return all;
+        List<String> only = opts.containsKey("only") ? List.of(opts.get("only").split(",")) : null;
+        List<Workload> chosen = new ArrayList<>();
+        for (Workload w : all) {
+            if (only == null || only.contains(w.name())) {
+                chosen.add(w);
+                if (baselineJar != null && !w.raw()) {
+                    chosen.add(w.onBaseline()); // right after it, so both meet the same state of the machine
+                }
+            }
         }
-        List<String> only = List.of(opts.get("only").split(","));
-        return all.stream().filter(w -> only.contains(w.name())).toList();
+        return chosen;
     }
 
     private void compare(String[] args) throws Exception {
@@ -222,7 +237,11 @@ public final class Benchmark {
         for (Report.Target t : Report.targets(summaries)) {
             md.append(t.line()).append('\n');
         }
-        md.append("```\n\n").append(method()).append('\n');
+        md.append("```\n\n");
+        if (baselineJar != null) {
+            md.append(Report.baselineComparison(summaries, opts.get("baseline-jar"))).append('\n');
+        }
+        md.append(method()).append('\n');
 
         Path dir = Path.of(opts.getOrDefault("results", "benchmark/results"));
         Files.createDirectories(dir);
@@ -245,7 +264,11 @@ public final class Benchmark {
         long t = System.nanoTime();
         Result r = run(w, 1, List.of("-Xmx256m"), Duration.ofMinutes(Integer.parseInt(opts.getOrDefault("backlog-minutes", "12"))), false);
         Path workerLog = logs.resolve(lastRunId + ".log");
-        long oomLines = Files.readAllLines(workerLog).stream().filter(l -> l.contains("OutOfMemoryError")).count();
+        List<String> workerLines = Files.readAllLines(workerLog);
+        long oomLines = workerLines.stream().filter(l -> l.contains("OutOfMemoryError")).count();
+        // The worker's own high-water marks, from its stop line: -1 if it did not stop cleanly.
+        int inFlightPeak = stopLineValue(workerLines, "in_flight_peak");
+        int heldPeak = stopLineValue(workerLines, "held_peak");
         var md = new StringBuilder("# Backlog test\n\n").append(machine(began, args, workerVersion)).append('\n');
         md.append(String.format("""
                 | what | value |
@@ -258,18 +281,19 @@ public final class Benchmark {
                 | OutOfMemoryError lines in the worker's output | %d |
                 | worker exit code after SIGTERM | %d |
                 | GCs / heap peak before GC / max after GC (-Xlog:gc) | %d / %d MB / %d MB |
-                | most orders running at once (receivedAt..completedAt of the outcomes) | %d (limit %d) |
+                | most orders running at once, the worker's own count (`in_flight_peak`) | %d (limit %d) |
+                | most orders running or fetched and waiting at once (`held_peak`) | %d (limit %d + one poll of at most %d) |
+                | most orders running at once by the outcomes' receivedAt..completedAt | %d |
                 | outcomes not `succeeded` | %d |
                 | worker CPU per order | %s µs |
 
-                "Most orders running at once" is a lower bound of the worker's in-flight count: it covers
-                an order from its virtual thread's start to its outcome, not the time it waited for its key
-                or for the commit. To prove "in-flight never above the limit" the worker would have to
-                expose its own high-water mark (PollLoop's inFlight + DispatchQueue.waiting, sampled on the
-                poll thread, e.g. as `in_flight_max` in the stop line or a metric).
+                The peaks are the worker's high-water marks (poll thread; also the gauges
+                `orders_in_flight_peak` and `orders_held_peak`), read from its stop line. The count from
+                the outcomes' stamps is a lower bound that checks them from outside.
                 """, n, w.maxInFlight(), w.ordering(), w.stepLatencyMs(), w.stepJitterMs(), courierPool(w),
                 r.outcomes(), r.complete() ? "all" : "INCOMPLETE", r.drainSeconds(), Report.num(r.ordersPerSecond()),
-                oomLines, r.exitCode(), r.gcCount(), r.heapPeakMb(), r.heapMaxAfterGcMb(), r.maxRunning(), w.maxInFlight(),
+                oomLines, r.exitCode(), r.gcCount(), r.heapPeakMb(), r.heapMaxAfterGcMb(), inFlightPeak, w.maxInFlight(),
+                heldPeak, w.maxInFlight(), Math.min(500, w.maxInFlight()), r.maxRunning(),
                 r.notSucceeded(), Report.num(r.workerCpuMicrosPerOrder())));
         md.append(String.format("%nTook %.0f s including the preload. Worker log and GC log: %s%n",
                 (System.nanoTime() - t) / 1e9, logs));
@@ -277,9 +301,24 @@ public final class Benchmark {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("backlog.md"), md.toString(), StandardCharsets.UTF_8);
         System.out.println(md);
-        boolean pass = r.complete() && oomLines == 0 && r.exitCode() == 0 && r.maxRunning() <= w.maxInFlight();
+        boolean pass = r.complete() && oomLines == 0 && r.exitCode() == 0 && inFlightPeak >= 0
+                && inFlightPeak <= w.maxInFlight() && r.maxRunning() <= inFlightPeak;
         System.out.println((pass ? "PASS" : "MISS") + "  backlog of " + n + " drained with -Xmx256m: no OutOfMemoryError, exit 0, "
                 + "running orders within the limit");
+    }
+
+    /** {@code key=N} from the worker's "worker stopped:" line, or -1. */
+    static int stopLineValue(List<String> workerLog, String key) {
+        Pattern value = Pattern.compile("\\b" + Pattern.quote(key) + "=(\\d+)");
+        for (String line : workerLog) {
+            if (line.contains("worker stopped:")) {
+                Matcher m = value.matcher(line);
+                if (m.find()) {
+                    return Integer.parseInt(m.group(1));
+                }
+            }
+        }
+        return -1;
     }
 
     // ---------------------------------------------------------------- one run
@@ -358,7 +397,7 @@ public final class Benchmark {
             cmd.addAll(List.of("-cp", benchmarkJar.toString(), RawPipe.class.getName(), "--bootstrap-servers", bootstrap,
                     "--in", in, "--out", out, "--group-id", "bench-" + id));
         } else {
-            cmd.addAll(List.of("-jar", workerJar.toString(), "--bootstrap-servers", bootstrap,
+            cmd.addAll(List.of("-jar", (w.baseline() ? baselineJar : workerJar).toString(), "--bootstrap-servers", bootstrap,
                     "--orders-topic", in, "--results-topic", out, "--dead-letter-topic", dlt, "--group-id", "bench-" + id,
                     "--worker-id", "bench-" + id,
                     "--step-latency", w.stepLatencyMs() + "ms", "--step-jitter", w.stepJitterMs() + "ms",

@@ -32,7 +32,9 @@ final class Chart {
     }
 
     static void write(List<Summary> summaries, String title, Path png) throws IOException {
-        List<Summary> w2 = summaries.stream().filter(s -> s.workload().name().startsWith("W2"))
+        // The line of W2 over the in-flight limit: default delivery, the build under test.
+        List<Summary> w2 = summaries.stream().filter(s -> s.workload().name().startsWith("W2")
+                        && !s.workload().transactional() && !s.workload().baseline())
                 .sorted(java.util.Comparator.comparingInt(s -> s.workload().maxInFlight())).toList();
         Optional<Summary> w0 = find(summaries, "W0");
         Optional<Summary> w1 = find(summaries, "W1");

@@ -55,7 +55,11 @@ final class Report {
     }
 
     /** The targets, evaluated on the medians of this run. */
-    static List<Target> targets(List<Summary> summaries) {
+    static List<Target> targets(List<Summary> all) {
+        // The targets are for the default mode and the build under test: W1x/W2x show what
+        // exactly-once costs (outcomes visible at their transaction's commit), baselines are for A/B.
+        List<Summary> summaries = all.stream()
+                .filter(s -> !s.workload().transactional() && !s.workload().baseline()).toList();
         List<Target> out = new ArrayList<>();
         Optional<Summary> w0 = find(summaries, "W0");
         Optional<Summary> w1 = find(summaries, "W1");
@@ -89,6 +93,39 @@ final class Report {
             }
         }
         return out;
+    }
+
+    /**
+     * Each workload against its run on the {@code --baseline-jar} build in the same rounds: the
+     * ratios of the medians (above 1 the build under test is faster, or cheaper).
+     */
+    static String baselineComparison(List<Summary> summaries, String baselineJar) {
+        var sb = new StringBuilder("## Against the baseline build\n\n");
+        sb.append("Baseline: `").append(baselineJar).append("`, run right after each workload in every round.\n\n");
+        sb.append("| workload | orders/s | baseline orders/s | ratio | worker CPU µs/order | baseline µs/order | CPU ratio (baseline / this) "
+                + "| p99 ms | baseline p99 ms |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Summary s : summaries) {
+            if (s.workload().baseline()) {
+                continue;
+            }
+            Optional<Summary> base = find(summaries, s.workload().name() + Workload.BASELINE_SUFFIX);
+            if (base.isEmpty()) {
+                continue;
+            }
+            Summary b = base.get();
+            sb.append("| ").append(s.workload().name())
+                    .append(" | ").append(num(s.throughput()))
+                    .append(" | ").append(num(b.throughput()))
+                    .append(" | ").append(num(s.throughput() / b.throughput()))
+                    .append(" | ").append(num(s.workerCpu()))
+                    .append(" | ").append(num(b.workerCpu()))
+                    .append(" | ").append(num(b.workerCpu() / s.workerCpu()))
+                    .append(" | ").append(num(s.p99()))
+                    .append(" | ").append(num(b.p99()))
+                    .append(" |\n");
+        }
+        return sb.toString();
     }
 
     /** A step waits mean ± jitter, uniform: its p99 is mean + 0.98 x jitter. */

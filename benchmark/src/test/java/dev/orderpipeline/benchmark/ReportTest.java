@@ -51,6 +51,31 @@ class ReportTest {
     }
 
     @Test
+    void targets_leaveOutExactlyOnceAndBaselineRuns() {
+        var w2 = Workload.worker("W2c", "steps", 20, 5, 1024, "key", 1000);
+        var w2x = w2.exactlyOnce("W2x", 1000);
+        List<Summary> summaries = List.of(
+                new Summary(w2, List.of(result(w2, 4_000, 45))),
+                new Summary(w2x, List.of(result(w2x, 9_000, 1050))),
+                new Summary(w2.onBaseline(), List.of(result(w2.onBaseline(), 9_000, 300))));
+        List<String> lines = Report.targets(summaries).stream().map(Report.Target::line).toList();
+        assertEquals(List.of("PASS  W2c@1024 p99 at half max load <= step p99 24.9 + 25 ms: measured 45.0, required 49.9"),
+                lines);
+    }
+
+    @Test
+    void baselineComparison_givesEachWorkloadsRatioToItsBaselineRun() {
+        var w1 = Workload.worker("W1", "zero", 0, 0, 1024, "key", 1000);
+        var base = w1.onBaseline();
+        String table = Report.baselineComparison(List.of(
+                new Summary(w1, List.of(result(w1, 12_000, 80))),
+                new Summary(base, List.of(result(base, 10_000, 90)))), "/tmp/old.jar");
+        assertEquals("W1-base", base.name());
+        assertTrue(table.contains("| W1 | 12000 | 10000 | 1.20 |"), table);
+        assertEquals(1, table.lines().filter(l -> l.startsWith("| W1")).count(), table);
+    }
+
+    @Test
     void chart_writesAReadablePng(@TempDir Path dir) throws Exception {
         System.setProperty("java.awt.headless", "true");
         Path png = dir.resolve("chart.png");
