@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orderpipeline.contract.OrderPlaced;
 import dev.orderpipeline.testkafka.TestKafka;
+import dev.orderpipeline.testsupport.WorkerProcess;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

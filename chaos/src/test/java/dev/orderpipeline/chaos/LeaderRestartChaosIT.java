@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orderpipeline.testsupport.WorkerProcess;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

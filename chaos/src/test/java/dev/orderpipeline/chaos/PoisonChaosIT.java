@@ -10,6 +10,7 @@ import dev.orderpipeline.contract.DeadLetterHeaders;
 import dev.orderpipeline.contract.OrderPlaced;
 import dev.orderpipeline.contract.SampleOrders;
 import dev.orderpipeline.testkafka.TestKafka;
+import dev.orderpipeline.testsupport.WorkerProcess;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

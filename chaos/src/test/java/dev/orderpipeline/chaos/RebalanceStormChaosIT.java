@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orderpipeline.testkafka.TestKafka;
+import dev.orderpipeline.testsupport.WorkerProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -9,6 +9,7 @@ import dev.orderpipeline.contract.SampleOrders;
 import dev.orderpipeline.contract.Simulation;
 import dev.orderpipeline.contract.StepFault;
 import dev.orderpipeline.testkafka.TestKafka;
+import dev.orderpipeline.testsupport.WorkerProcess;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.orderpipeline.chaos;
+package dev.orderpipeline.testsupport;
 
 import java.io.IOException;
 import java.net.URI;
@@ -18,9 +18,10 @@ import java.util.regex.Pattern;
 /**
  * The worker as its users run it: {@code Main} in a JVM of its own, stopped with SIGTERM or
  * killed with SIGKILL. Its output goes to a file under {@code target/worker-processes}, kept for
- * the report; the test thread reads it.
+ * the report; the test thread reads it. {@code Main} runs from the calling JVM's class path,
+ * so the module using this needs the worker on its test class path.
  */
-final class WorkerProcess implements AutoCloseable {
+public final class WorkerProcess implements AutoCloseable {
 
     private static final Pattern HTTP_PORT = Pattern.compile("metrics and health at http://[^:]+:(\\d+)/metrics");
     private static final Pattern IN_FLIGHT_GAUGE = Pattern.compile("(?m)^orders_in_flight(?:\\{[^}]*})? ([0-9.eE+]+)$");
@@ -39,7 +40,12 @@ final class WorkerProcess implements AutoCloseable {
     }
 
     /** Starts {@code Main} with {@code args} on this JVM's class path. */
-    static WorkerProcess start(String name, List<String> args) throws IOException {
+    public static WorkerProcess start(String name, String... args) throws IOException {
+        return start(name, List.of(args));
+    }
+
+    /** Starts {@code Main} with {@code args} on this JVM's class path. */
+    public static WorkerProcess start(String name, List<String> args) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "--enable-preview", "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"), "dev.orderpipeline.worker.app.Main"));
@@ -52,31 +58,35 @@ final class WorkerProcess implements AutoCloseable {
         return new WorkerProcess(name, process, log);
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
     /** SIGTERM, as Kubernetes or {@code docker stop} sends it. */
-    void terminate() {
+    public void terminate() {
         process.destroy();
     }
 
     /** SIGKILL: no chance to finish, commit or leave the group. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor();
     }
 
     /** The exit code, or {@code null} if still running after {@code timeout}. */
-    Integer awaitExit(Duration timeout) throws InterruptedException {
+    public Integer awaitExit(Duration timeout) throws InterruptedException {
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : null;
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    String output() {
+    public String output() {
         try {
             return Files.readString(log);
         } catch (IOException e) {
@@ -85,13 +95,13 @@ final class WorkerProcess implements AutoCloseable {
     }
 
     /** The last lines of the output, for failure messages. */
-    String tail() {
+    public String tail() {
         List<String> lines = output().lines().toList();
         return name + " (" + log + "):\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     }
 
     /** How often {@code text} occurs in the output so far. */
-    int count(String text) {
+    public int count(String text) {
         String out = output();
         int n = 0;
         for (int i = out.indexOf(text); i >= 0; i = out.indexOf(text, i + text.length())) {
@@ -104,7 +114,7 @@ final class WorkerProcess implements AutoCloseable {
      * Whether the worker has been given at least one partition (it logs each assignment; under
      * cooperative rebalancing a new member's first one is often empty).
      */
-    boolean holdsPartitions() {
+    public boolean holdsPartitions() {
         return NON_EMPTY_ASSIGNMENT.matcher(output()).find();
     }
 
@@ -112,12 +122,12 @@ final class WorkerProcess implements AutoCloseable {
      * Whether the worker's {@code main()} runs: it logs its effective configuration right after
      * taking over SIGTERM, so from then on a stop signal gets the documented exit code.
      */
-    boolean mainStarted() {
+    public boolean mainStarted() {
         return output().contains("effective configuration");
     }
 
     /** The {@code orders_in_flight} gauge from /metrics; empty before the endpoint is up. */
-    OptionalInt inFlight() throws InterruptedException {
+    public OptionalInt inFlight() throws InterruptedException {
         Matcher port = HTTP_PORT.matcher(output());
         if (!port.find()) {
             return OptionalInt.empty();
@@ -134,7 +144,7 @@ final class WorkerProcess implements AutoCloseable {
     }
 
     /** How many orders were in flight when the worker began to drain on SIGTERM, as it logged it. */
-    OptionalInt inFlightAtDrain() {
+    public OptionalInt inFlightAtDrain() {
         Matcher m = DRAINING.matcher(output());
         return m.find() ? OptionalInt.of(Integer.parseInt(m.group(1))) : OptionalInt.empty();
     }
