@@ -37,7 +37,7 @@ public final class SimulatedSteps {
                     throw new PaymentDeclinedException("payment of " + order.amount().minorUnits() + " "
                             + order.amount().currency() + " declined by the provider");
                 }
-                return ledger.authorize(context.idempotencyKey(), order.amount(), "auth-" + order.orderId());
+                return ledger.authorize(context.idempotencyKey());
             }
 
             @Override

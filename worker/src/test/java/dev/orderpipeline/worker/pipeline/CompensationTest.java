@@ -152,7 +152,7 @@ class CompensationTest {
                 () -> "compensations " + compensations);
         assertTrue(compensations.stream().allMatch(c -> c.status() == CompensationStatus.COMPENSATED),
                 () -> "compensations " + compensations);
-        assertEquals("voided auth-o-undo", compensations.get(0).detail());
+        assertEquals("voided auth-o-undo:payment", compensations.get(0).detail());
         assertTrue(compensations.get(1).detail().matches("courier-\\d+ returned to the pool"), compensations.get(1)::detail);
         assertFalse(ledger.holds("o-undo:payment"), "the authorisation is still held");
         assertEquals(1, ledger.voids());
