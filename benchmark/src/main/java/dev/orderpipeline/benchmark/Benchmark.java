@@ -140,6 +140,9 @@ public final class Benchmark {
     public static void main(String[] args) throws Exception {
         // Before any logger exists: the Kafka clients' INFO lines would bury the progress lines.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        // Asked for a topic's offsets right after creating it, the admin client logs "unknown
+        // topic" at ERROR until the broker knows it; awaitLeaders() retries exactly that.
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka.clients.admin.internals.PartitionLeaderStrategy", "off");
         Map<String, String> opts = Args.parse(args);
         long started = System.nanoTime();
         int maxMinutes = Integer.parseInt(opts.getOrDefault("max-minutes", "20"));
