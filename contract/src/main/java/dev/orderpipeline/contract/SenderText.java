@@ -1,6 +1,7 @@
 package dev.orderpipeline.contract;
 
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 
 /**
  * The one boundary every piece of sender-controlled text (an order id, a record key, a header
@@ -16,8 +17,9 @@ import java.nio.charset.StandardCharsets;
  *       {@code abc...(60000 chars)}; bytes say {@code (60000 bytes)}.</li>
  * </ul>
  *
- * Backslashes are left as they are, so the result is stable: passing it through again changes
- * nothing, and a reason that quotes escaped pieces can be passed through whole. Stateless.
+ * Backslashes are left as they are and a text already cut keeps its note, so the result is
+ * stable: passing it through again changes nothing, and a reason that quotes escaped pieces
+ * can be passed through whole. Stateless.
  */
 public final class SenderText {
 
@@ -30,6 +32,10 @@ public final class SenderText {
      * {@code ...(N chars)} note a reason stays within 300 characters.
      */
     public static final int MAX_REASON_CHARS = 280;
+
+    /** The most a {@code ...(N chars)} note adds to a cut text. */
+    private static final int NOTE_ROOM = "...(2147483647 bytes)".length();
+    private static final Pattern NOTE = Pattern.compile("\\.\\.\\.\\(\\d{1,10} (chars|bytes)\\)$");
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
@@ -51,6 +57,9 @@ public final class SenderText {
         }
         if (text.length() <= maxChars && isPlain(text)) {
             return text; // nearly every id and reason: no copy
+        }
+        if (text.length() <= maxChars + NOTE_ROOM && hasNote(text) && isPlain(text)) {
+            return text; // capped before, by this same rule
         }
         return render(text, maxChars, /* more= */ false, text.length() + " chars");
     }
@@ -123,6 +132,10 @@ public final class SenderText {
                 || (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069') // bidi overrides
                 || c == '\u200E' || c == '\u200F' || c == '\u061C' // bidi marks
                 || c == '\uFEFF';
+    }
+
+    private static boolean hasNote(String text) {
+        return text.endsWith(")") && NOTE.matcher(text).find();
     }
 
     private static boolean isPlain(String text) {

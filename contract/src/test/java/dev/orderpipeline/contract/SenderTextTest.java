@@ -79,7 +79,17 @@ class SenderTextTest {
         for (int n = 0; n < 1_000; n++) {
             String once = SenderText.of(randomText(random, random.nextInt(300)));
             assertEquals(once, SenderText.of(once, Integer.MAX_VALUE));
+            assertEquals(once, SenderText.of(once));
         }
+    }
+
+    /** Regression: an id cut once was cut again, and its note then gave the cut length, not the original. */
+    @Test
+    void of_textCutBefore_keepsItsNoteOfTheOriginalLength() {
+        String once = SenderText.of("x".repeat(60_000));
+
+        assertEquals(once, SenderText.of(once));
+        assertEquals(SenderText.ofBytes(new byte[5_000]), SenderText.of(SenderText.ofBytes(new byte[5_000])));
     }
 
     @Test
