@@ -18,6 +18,10 @@ import java.time.temporal.ChronoField;
  * {@code T}, time with seconds and an optional fraction, and {@code Z} or an offset.
  * JavaTimeModule's reader also takes numbers and digit strings as epoch seconds, which a
  * sender that means milliseconds would not notice.
+ *
+ * <p>The instant must also be one RFC 3339 can write in UTC, years 0000 to 9999: the outcome
+ * repeats it as {@code orderCreatedAt}, and {@code +10000-01-01T00:00:00Z} (which ISO 8601's
+ * expanded years allow) would make the outcome break its own schema.
  */
 final class IsoInstantDeserializer extends StdScalarDeserializer<Instant> {
 
@@ -31,6 +35,10 @@ final class IsoInstantDeserializer extends StdScalarDeserializer<Instant> {
             .appendOffset("+HH:MM", "Z")
             .toFormatter()
             .withResolverStyle(ResolverStyle.STRICT);
+
+    /** The first and last instants RFC 3339 can write in UTC. */
+    static final Instant EARLIEST = Instant.parse("0000-01-01T00:00:00Z");
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
     IsoInstantDeserializer() {
         super(Instant.class);
@@ -46,10 +54,15 @@ final class IsoInstantDeserializer extends StdScalarDeserializer<Instant> {
         if (common != null) {
             return common;
         }
+        Instant instant;
         try {
-            return OffsetDateTime.parse(text, RFC_3339).toInstant();
+            instant = OffsetDateTime.parse(text, RFC_3339).toInstant();
         } catch (DateTimeParseException e) {
             return (Instant) ctxt.handleWeirdStringValue(Instant.class, text, "not an RFC 3339 date-time");
         }
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            return (Instant) ctxt.handleWeirdStringValue(Instant.class, text, "outside the years 0000 to 9999 in UTC");
+        }
+        return instant;
     }
 }

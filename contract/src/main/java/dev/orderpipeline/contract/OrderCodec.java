@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -41,9 +42,14 @@ public final class OrderCodec {
     /** A comfortable bound for an order: a hundred lines are a few kilobytes. */
     public static final int DEFAULT_MAX_ORDER_BYTES = 64 * 1024;
 
-    /** Reasons go into a Kafka header and the outcome: one line, short enough to read. */
-    private static final int MAX_REASON_CHARS = 300;
-    /** How much of a sender's value a reason quotes. */
+    /**
+     * The longest record key the worker reads, in bytes. A key must be the order id, and an id
+     * of {@value OrderRules#MAX_ID_LENGTH} UTF-16 characters is at most 384 bytes of UTF-8; the
+     * limit leaves room so that a key is refused as too long only when it is far too long.
+     */
+    public static final int MAX_KEY_BYTES = 1024;
+
+    /** How much of a sender's value a reason quotes when it names a wrong value. */
     private static final int MAX_QUOTED_CHARS = 40;
 
     private final ObjectMapper mapper;
@@ -183,8 +189,9 @@ public final class OrderCodec {
                 }
             }
         } catch (JsonProcessingException e) {
+            // A duplicate key is the one JSON defect that leaves the order id readable.
             return invalid(DecodedOrder.Problem.MALFORMED_JSON, "not valid JSON" + at(e.getLocation()) + ": "
-                    + e.getOriginalMessage(), null);
+                    + e.getOriginalMessage(), readableOrderId(value));
         } catch (IOException e) {
             return invalid(DecodedOrder.Problem.MALFORMED_JSON, "not valid JSON: " + e.getMessage(), null);
         }
@@ -206,6 +213,34 @@ public final class OrderCodec {
                 .orElseGet(() -> new DecodedOrder.Valid(order));
     }
 
+    /**
+     * The order id of a record whose JSON is refused, if it is still readable: the value is one
+     * well-formed JSON object, duplicate keys aside, and its top level has exactly one
+     * {@code orderId}, a string. Otherwise {@code null}: an id read from broken JSON, or one of two
+     * ids, could answer somebody else's order.
+     */
+    private String readableOrderId(byte[] value) {
+        try (JsonParser parser = mapper.createParser(value)) {
+            parser.disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            String orderId = null;
+            int seen = 0;
+            for (String field; (field = parser.nextFieldName()) != null; ) {
+                JsonToken token = parser.nextToken();
+                if (field.equals("orderId")) {
+                    seen++;
+                    orderId = token == JsonToken.VALUE_STRING ? parser.getText() : null;
+                }
+                parser.skipChildren();
+            }
+            return seen == 1 && parser.nextToken() == null ? orderId : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     private byte[] write(Object event) {
         try {
             return mapper.writeValueAsBytes(event);
@@ -216,27 +251,8 @@ public final class OrderCodec {
     }
 
     private static DecodedOrder.Invalid invalid(DecodedOrder.Problem problem, String reason, String orderId) {
-        return new DecodedOrder.Invalid(problem, oneLine(reason), Optional.ofNullable(orderId).filter(id -> !id.isBlank()));
-    }
-
-    /**
-     * The reason as one short line: it travels in a Kafka header and in the outcome, and may
-     * quote the sender's own bytes, which can hold newlines or run to kilobytes.
-     */
-    private static String oneLine(String reason) {
-        String line = reason.replaceAll("[\\s\\p{Cntrl}]+", " ").strip();
-        return abbreviate(line, MAX_REASON_CHARS);
-    }
-
-    private static String abbreviate(String text, int max) {
-        if (text.length() <= max) {
-            return text;
-        }
-        int cut = max - 3;
-        if (Character.isHighSurrogate(text.charAt(cut - 1))) {
-            cut--;
-        }
-        return text.substring(0, cut) + "...";
+        // The Invalid escapes and caps both texts (SenderText).
+        return new DecodedOrder.Invalid(problem, reason, Optional.ofNullable(orderId).filter(id -> !id.isBlank()));
     }
 
     private static boolean hasMoreContent(JsonParser parser) throws IOException {
@@ -289,7 +305,8 @@ public final class OrderCodec {
             return "a string";
         }
         if (type == Instant.class) {
-            return "an ISO-8601 date-time string with an offset, such as \"2026-01-31T18:30:00Z\"";
+            return "an ISO-8601 date-time string with an offset, years 0000 to 9999 in UTC,"
+                    + " such as \"2026-01-31T18:30:00Z\"";
         }
         if (type instanceof Class<?> c && c.isEnum()) {
             return "one of " + Arrays.stream(c.getEnumConstants())
@@ -330,8 +347,8 @@ public final class OrderCodec {
     /** A JSON value as a sender would name it, quoting at most a few characters of it. */
     private static String describe(JsonNode node) {
         return switch (node.getNodeType()) {
-            case STRING -> "the string \"" + abbreviate(node.asText(), MAX_QUOTED_CHARS) + "\"";
-            case NUMBER -> "the number " + abbreviate(node.asText(), MAX_QUOTED_CHARS);
+            case STRING -> "the string \"" + SenderText.of(node.asText(), MAX_QUOTED_CHARS) + "\"";
+            case NUMBER -> "the number " + SenderText.of(node.asText(), MAX_QUOTED_CHARS);
             case BOOLEAN -> node.asText();
             case NULL -> "null";
             case ARRAY -> "an array";

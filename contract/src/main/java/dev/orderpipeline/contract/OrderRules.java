@@ -101,7 +101,7 @@ final class OrderRules {
             return rule(field + ".currency " + money.currency() + " must be upper case: " + upper);
         }
         if (!isIsoCurrency(money.currency())) {
-            return rule(field + ".currency " + money.currency() + " is not an ISO 4217 code");
+            return rule(field + ".currency " + SenderText.of(money.currency(), 40) + " is not an ISO 4217 code");
         }
         return Optional.empty();
     }

@@ -111,7 +111,8 @@ class OrderCodecTest {
                         Problem.WRONG_TYPE, "got the string \"2026-01-31T18:30:00\"", ORDER_ID, SchemaVerdict.REJECTS),
                 // Regression: the sender's value was quoted in full, a kilobytes-long reason.
                 invalid("huge string quoted only in part", order(o -> amount(o).put("minorUnits", "9".repeat(600))),
-                        Problem.WRONG_TYPE, "got the string \"" + "9".repeat(37) + "...\"", ORDER_ID, SchemaVerdict.REJECTS),
+                        Problem.WRONG_TYPE, "got the string \"" + "9".repeat(40) + "...(600 chars)\"", ORDER_ID,
+                        SchemaVerdict.REJECTS),
                 missing("schemaVersion", o -> o.remove("schemaVersion"), ORDER_ID),
                 missing("orderId", o -> o.remove("orderId"), null),
                 missing("customerId", o -> o.remove("customerId"), ORDER_ID),
@@ -154,8 +155,45 @@ class OrderCodecTest {
                         SchemaVerdict.ACCEPTS),
                 invalid("duplicate key orderId", replace(valid, "\"orderId\":", utf8("\"orderId\":\"order-43\",\"orderId\":")),
                         Problem.MALFORMED_JSON, "Duplicate field 'orderId'", null, SchemaVerdict.NOT_JSON),
+                // Regression: a duplicate key other than orderId left the sender without an outcome.
                 invalid("duplicate key minorUnits", replace(valid, "\"minorUnits\":2200", utf8("\"minorUnits\":1,\"minorUnits\":2200")),
+                        Problem.MALFORMED_JSON, "Duplicate field 'minorUnits'", ORDER_ID, SchemaVerdict.NOT_JSON),
+                invalid("duplicate key amount", replace(valid, "\"amount\":",
+                                utf8("\"amount\":{\"minorUnits\":1,\"currency\":\"EUR\"},\"amount\":")),
+                        Problem.MALFORMED_JSON, "Duplicate field 'amount'", ORDER_ID, SchemaVerdict.NOT_JSON),
+                invalid("duplicate key and trailing data", concat(replace(valid, "\"minorUnits\":2200",
+                                utf8("\"minorUnits\":1,\"minorUnits\":2200")), utf8("{}")),
                         Problem.MALFORMED_JSON, "Duplicate field 'minorUnits'", null, SchemaVerdict.NOT_JSON),
+                // Regression: UTF-16 without a BOM was guessed from its zero bytes, read and charged.
+                invalid("UTF-16LE without a BOM", utf16(valid, StandardCharsets.UTF_16LE),
+                        Problem.INVALID_UTF8, "NUL byte at offset 1: it looks like UTF-16 or UTF-32", null,
+                        SchemaVerdict.NOT_JSON),
+                invalid("UTF-16BE without a BOM", utf16(valid, StandardCharsets.UTF_16BE),
+                        Problem.INVALID_UTF8, "NUL byte at offset 0: it looks like UTF-16 or UTF-32", null,
+                        SchemaVerdict.NOT_JSON),
+                invalid("UTF-16 with a BOM", utf16(valid, StandardCharsets.UTF_16),
+                        Problem.INVALID_UTF8, "starts with a UTF-16BE byte order mark; orders are UTF-8 without one", null,
+                        SchemaVerdict.NOT_JSON),
+                invalid("UTF-16LE with a BOM", concat(new byte[] {(byte) 0xFF, (byte) 0xFE}, utf16(valid, StandardCharsets.UTF_16LE)),
+                        Problem.INVALID_UTF8, "starts with a UTF-16LE byte order mark", null, SchemaVerdict.NOT_JSON),
+                invalid("UTF-8 with a BOM", concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, valid),
+                        Problem.INVALID_UTF8, "starts with a UTF-8 byte order mark", null, SchemaVerdict.NOT_JSON),
+                // Regression: a five-digit year was read and repeated as an orderCreatedAt that is not RFC 3339.
+                invalid("createdAt in year +10000", order(o -> o.put("createdAt", "+10000-01-01T00:00:00Z")),
+                        Problem.WRONG_TYPE, "createdAt must be an ISO-8601 date-time string with an offset, years 0000 to 9999",
+                        ORDER_ID, SchemaVerdict.REJECTS),
+                invalid("createdAt in year 9999 whose offset moves it to 10000", order(o -> o.put("createdAt", "9999-12-31T23:00:00-05:00")),
+                        Problem.WRONG_TYPE, "got the string \"9999-12-31T23:00:00-05:00\"", ORDER_ID, SchemaVerdict.ACCEPTS),
+                // Regression: an id with a line break and terminal escapes went raw into the log.
+                invalid("orderId with a line break and control characters", order(o -> {
+                            o.put("orderId", "o-1\n2026-12-06T21:00:00.000+0000 [main] ERROR forged\u001b[31m\u0000");
+                            o.remove("customerId");
+                        }),
+                        Problem.MISSING_FIELD, "missing field customerId",
+                        "o-1\\n2026-12-06T21:00:00.000+0000 [main] ERROR forged\\u001b[31m\\u0000", SchemaVerdict.REJECTS),
+                invalid("currency with control characters", order(o -> currency(o, "E\u001b[2JR")),
+                        Problem.RULE_VIOLATION, "amount.currency E\\u001b[2JR is not an ISO 4217 code", ORDER_ID,
+                        SchemaVerdict.REJECTS),
                 invalid("unknown simulate value", order(o -> o.putObject("simulate").put("payment", "explode")),
                         Problem.WRONG_TYPE, "simulate.payment must be one of \"fail\", \"slow\", \"crash\", \"flaky\", got the string \"explode\"",
                         ORDER_ID, SchemaVerdict.REJECTS),
@@ -207,6 +245,32 @@ class OrderCodecTest {
         byte[] over = order(o -> o.put("note", "x".repeat(padding + 1)));
         DecodedOrder gotOver = codec.decodeOrder(over);
         check(gotOver instanceof DecodedOrder.Invalid i && i.problem() == Problem.OVERSIZED, over, gotOver, "Invalid OVERSIZED");
+    }
+
+    /** Regression: a 60,000-character id was refused, then echoed whole into the outcome and the log. */
+    @Test
+    void hugeOrderId_isRefused_andShownOnlyInPart_withItsLength() {
+        byte[] input = order(o -> o.put("orderId", "x".repeat(60_000)));
+
+        DecodedOrder got = new OrderCodec(256 * 1024).decodeOrder(input);
+
+        String want = "x".repeat(SenderText.MAX_CHARS) + "...(60000 chars)";
+        check(got instanceof DecodedOrder.Invalid i && i.problem() == Problem.RULE_VIOLATION
+                && i.reason().equals("orderId is longer than 128 characters") && i.orderId().equals(Optional.of(want)),
+                input, got, "Invalid RULE_VIOLATION with orderId " + want);
+    }
+
+    /** The years RFC 3339 can write are read, to the last nanosecond of 9999. */
+    @Test
+    void createdAtAtTheEdgesOfYears0000And9999_isRead() {
+        for (String text : List.of("0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z", "0000-01-01T01:00:00+01:00",
+                "9999-12-31T18:59:59-05:00")) {
+            byte[] input = order(o -> o.put("createdAt", text));
+
+            DecodedOrder got = codec.decodeOrder(input);
+
+            check(got instanceof DecodedOrder.Valid, input, got, "Valid");
+        }
     }
 
     static Stream<Simulation> simulations() {
@@ -407,6 +471,11 @@ class OrderCodecTest {
     private static void currency(ObjectNode order, String code) {
         amount(order).put("currency", code);
         order.get("items").forEach(item -> ((ObjectNode) item.get("unitPrice")).put("currency", code));
+    }
+
+    /** The UTF-8 {@code json} in another encoding. */
+    private static byte[] utf16(byte[] json, java.nio.charset.Charset charset) {
+        return new String(json, StandardCharsets.UTF_8).getBytes(charset);
     }
 
     private static byte[] utf8(String s) {

@@ -2,6 +2,7 @@ package dev.orderpipeline.cli.replay;
 
 import dev.orderpipeline.cli.kafka.TopicRecord;
 import dev.orderpipeline.contract.DeadLetterHeaders;
+import dev.orderpipeline.contract.SenderText;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,20 +17,19 @@ public final class Replays {
     /** When it was replayed, ISO-8601. */
     public static final String REPLAY_AT = "replay.at";
 
-    private static final String DLT_PREFIX = "dlt.";
-
     private Replays() {
     }
 
     /**
-     * The original headers, without the ones the worker added when it dead-lettered the record
-     * (a replay is a fresh attempt, not a dead letter), plus {@link #REPLAY_OF} and {@link #REPLAY_AT}.
+     * The original headers under their original names, without the ones the worker added when it
+     * dead-lettered the record (a replay is a fresh attempt, not a dead letter), plus {@link #REPLAY_OF} and {@link #REPLAY_AT}.
      */
     public static List<TopicRecord.Header> headers(TopicRecord deadLetter, Instant replayAt) {
         List<TopicRecord.Header> headers = new ArrayList<>();
         for (TopicRecord.Header h : deadLetter.headers()) {
-            if (!h.name().startsWith(DLT_PREFIX)) {
-                headers.add(h);
+            String name = DeadLetterHeaders.senderHeaderName(h.name());
+            if (name != null) {
+                headers.add(name.equals(h.name()) ? h : new TopicRecord.Header(name, h.value()));
             }
         }
         headers.add(new TopicRecord.Header(REPLAY_OF, deadLetter.address().getBytes(StandardCharsets.UTF_8)));
@@ -40,11 +40,11 @@ public final class Replays {
     /** {@code KEY  PROBLEM  REASON  original TOPIC/P/OFFSET  dlt TOPIC/P/OFFSET at TIME}. */
     public static String line(TopicRecord deadLetter) {
         return String.format(Locale.ROOT, "  %-24s %-18s %s  original %s/%s/%s  dlt %s at %s",
-                deadLetter.key(), deadLetter.header(DeadLetterHeaders.PROBLEM).orElse("-"),
-                deadLetter.header(DeadLetterHeaders.REASON).orElse("-"),
-                deadLetter.header(DeadLetterHeaders.ORIGINAL_TOPIC).orElse("?"),
-                deadLetter.header(DeadLetterHeaders.ORIGINAL_PARTITION).orElse("?"),
-                deadLetter.header(DeadLetterHeaders.ORIGINAL_OFFSET).orElse("?"),
+                SenderText.of(deadLetter.key()), SenderText.of(deadLetter.header(DeadLetterHeaders.PROBLEM).orElse("-")),
+                SenderText.reason(deadLetter.header(DeadLetterHeaders.REASON).orElse("-")),
+                SenderText.of(deadLetter.header(DeadLetterHeaders.ORIGINAL_TOPIC).orElse("?")),
+                SenderText.of(deadLetter.header(DeadLetterHeaders.ORIGINAL_PARTITION).orElse("?")),
+                SenderText.of(deadLetter.header(DeadLetterHeaders.ORIGINAL_OFFSET).orElse("?")),
                 deadLetter.address(), DeadLetterSelection.deadLetteredAt(deadLetter));
     }
 }

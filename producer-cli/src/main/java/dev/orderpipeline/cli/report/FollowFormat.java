@@ -8,6 +8,7 @@ import dev.orderpipeline.contract.DeadLetterHeaders;
 import dev.orderpipeline.contract.OrderCodec;
 import dev.orderpipeline.contract.OrderOutcome;
 import dev.orderpipeline.contract.StepResult;
+import dev.orderpipeline.contract.SenderText;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +25,10 @@ public final class FollowFormat {
     }
 
     /**
-     * {@code TIME ORDER-ID STATUS ERROR-CLASS steps... [undone=...] latency L}; the time is when
+     * Ids, keys and header text are shown through {@link SenderText}: a line on a terminal is
+     * one line, whatever a sender put in them.
+     *
+     * <p>{@code TIME ORDER-ID STATUS ERROR-CLASS steps... [undone=...] latency L}; the time is when
      * the worker decided, the latency from the order's createdAt to then. A step called more than
      * once shows its attempts ({@code vendor=succeeded(31.0ms x2)}); a failed order lists what was
      * undone, and what could not be with its class ({@code undone=payment,courier
@@ -39,7 +43,7 @@ public final class FollowFormat {
                 String latency = out.orderCreatedAt() == null || out.completedAt() == null ? "-"
                         : millis(Duration.between(out.orderCreatedAt(), out.completedAt()));
                 yield String.format(Locale.ROOT, "%s  %-24s %-10s %-20s %s%slatency %s",
-                        time(out.completedAt(), o.record()), out.orderId(), status(out.status().name()),
+                        time(out.completedAt(), o.record()), SenderText.of(out.orderId()), status(out.status().name()),
                         out.errorClass() == null ? "-" : out.errorClass().code(),
                         steps, steps.isEmpty() ? "" : "  ", latency);
             }
@@ -47,11 +51,13 @@ public final class FollowFormat {
                 TopicRecord r = d.record();
                 Instant at = r.header(DeadLetterHeaders.DEAD_LETTERED_AT).map(FollowFormat::instantOrNull).orElse(null);
                 yield String.format(Locale.ROOT, "%s  %-24s %-10s %-20s %s: %s  from %s",
-                        time(at, r), r.key(), "dead-letter", r.header(DeadLetterHeaders.ERROR_CLASS).orElse("-"),
-                        d.problem(), r.header(DeadLetterHeaders.REASON).orElse("-"), original(r));
+                        time(at, r), SenderText.of(r.key()), "dead-letter",
+                        SenderText.of(r.header(DeadLetterHeaders.ERROR_CLASS).orElse("-")), SenderText.of(d.problem()),
+                        SenderText.reason(r.header(DeadLetterHeaders.REASON).orElse("-")), SenderText.of(original(r)));
             }
             case FollowedEvent.Unreadable u -> String.format(Locale.ROOT, "%s  %-24s %-10s %s (at %s)",
-                    time(null, u.record()), u.record().key(), "unreadable", u.reason(), u.record().address());
+                    time(null, u.record()), SenderText.of(u.record().key()), "unreadable", SenderText.reason(u.reason()),
+                    u.record().address());
         };
     }
 

@@ -5,6 +5,7 @@ import dev.orderpipeline.cli.orders.Scenario;
 import dev.orderpipeline.cli.text.Durations;
 import dev.orderpipeline.contract.ErrorClass;
 import dev.orderpipeline.contract.OrderStatus;
+import dev.orderpipeline.contract.SenderText;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,7 +103,7 @@ public final class RunReport {
         lines.add("missing     " + s.missing().size() + " orders got no answer within "
                 + Durations.format(timeout) + ":");
         for (RunSummary.Missing m : s.missing().subList(0, Math.min(LISTED_MISSING, s.missing().size()))) {
-            lines.add(String.format(Locale.ROOT, "  %-30s %s, %s", m.key(), m.scenario().label(),
+            lines.add(String.format(Locale.ROOT, "  %-30s %s, %s", SenderText.of(m.key()), m.scenario().label(),
                     m.expect() == Expect.OUTCOME ? "no outcome" : "no dead letter"));
         }
         if (s.missing().size() > LISTED_MISSING) {
@@ -116,7 +117,8 @@ public final class RunReport {
     }
 
     private static String listed(List<String> ids, int max) {
-        String shown = String.join(", ", ids.subList(0, Math.min(max, ids.size())));
+        String shown = ids.subList(0, Math.min(max, ids.size())).stream().map(SenderText::of)
+                .collect(java.util.stream.Collectors.joining(", "));
         return ids.size() > max ? shown + ", ... and " + (ids.size() - max) + " more" : shown;
     }
 }

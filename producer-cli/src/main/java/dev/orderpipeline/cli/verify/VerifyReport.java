@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orderpipeline.cli.kafka.GroupOffsets;
 import dev.orderpipeline.contract.OrderCodec;
+import dev.orderpipeline.contract.SenderText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -164,7 +165,8 @@ public final class VerifyReport {
     }
 
     private static void listed(List<String> lines, List<String> items) {
-        items.stream().limit(LISTED).forEach(item -> lines.add("  " + item));
+        // Items name ids and keys read from the topics: a sender's text, shown through SenderText.
+        items.stream().limit(LISTED).forEach(item -> lines.add("  " + SenderText.of(item)));
         if (items.size() > LISTED) {
             lines.add("  ... (" + (items.size() - LISTED) + " more)");
         }

@@ -55,6 +55,33 @@ class DeadLetterSelectionTest {
                 headers.stream().map(h -> h.name() + "=" + h.text()).toList());
     }
 
+    /** A sender's own dlt.* header, renamed on the dead letter, goes back under its own name. */
+    @Test
+    void replayHeaders_giveRenamedSenderHeadersTheirNamesBack() {
+        TopicRecord deadLetter = new TopicRecord("orders.DLT", 0, 7, AT, "k", new byte[0], List.of(
+                header("dlt.original.dlt.problem", "sender's"),
+                header(DeadLetterHeaders.PROBLEM, "MISSING_FIELD"),
+                header(DeadLetterHeaders.ORIGINAL_OFFSET, "3")));
+
+        List<TopicRecord.Header> headers = Replays.headers(deadLetter, AT);
+
+        assertEquals(List.of("dlt.problem=sender's", "replay.of=orders.DLT/0/7", "replay.at=2026-11-27T10:00:00Z"),
+                headers.stream().map(h -> h.name() + "=" + h.text()).toList());
+    }
+
+    /** The dry-run listing is one line per dead letter, whatever its key and reason hold. */
+    @Test
+    void listingLine_escapesTheKeyAndReason() {
+        TopicRecord deadLetter = new TopicRecord("orders.DLT", 0, 7, AT, "k\n\u001b[2J", new byte[0], List.of(
+                header(DeadLetterHeaders.REASON, "bad\r\nforged")));
+
+        String line = Replays.line(deadLetter);
+
+        assertEquals(-1, line.indexOf('\n'), line);
+        assertEquals(-1, line.indexOf('\u001b'), line);
+        assertEquals(true, line.contains("k\\n\\u001b[2J") && line.contains("bad\\r\\nforged"), line);
+    }
+
     private static TopicRecord.Header header(String name, String value) {
         return new TopicRecord.Header(name, value.getBytes(StandardCharsets.UTF_8));
     }

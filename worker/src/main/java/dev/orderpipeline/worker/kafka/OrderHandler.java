@@ -5,6 +5,7 @@ import dev.orderpipeline.contract.OrderCodec;
 import dev.orderpipeline.contract.OrderOutcome;
 import dev.orderpipeline.contract.OrderPlaced;
 import dev.orderpipeline.contract.OrderStatus;
+import dev.orderpipeline.contract.SenderText;
 import dev.orderpipeline.worker.observe.WorkerMetrics;
 import dev.orderpipeline.worker.pipeline.OrderPipeline;
 import java.nio.ByteBuffer;
@@ -89,16 +90,20 @@ final class OrderHandler {
             throws InterruptedException {
         OrderOutcome outcome = pipeline.process(order, receivedAt);
         if (!gate.tryBeginPublish()) {
-            log.info("order_id={} finished after its partition was revoked; its new owner answers it", order.orderId());
+            log.info("order_id={} finished after its partition was revoked; its new owner answers it",
+                    SenderText.of(order.orderId()));
             acknowledgement.acknowledged(false, null);
             return;
         }
+        // Here, on the order's own thread: the producer's I/O thread, which runs the callback
+        // below for every record of the worker, must not wait on a log line.
+        logUnlessSucceeded(outcome);
         try {
             // Runs on the producer's I/O thread: keep it short.
             publisher.publishAsync(outcome, error -> {
                 gate.endPublish();
                 if (error == null) {
-                    acknowledged(outcome);
+                    metrics.outcome(outcome);
                 }
                 acknowledgement.acknowledged(error == null, error);
             });
@@ -108,12 +113,11 @@ final class OrderHandler {
         }
     }
 
-    private void acknowledged(OrderOutcome outcome) {
-        metrics.outcome(outcome);
+    private static void logUnlessSucceeded(OrderOutcome outcome) {
         if (outcome.status() != OrderStatus.SUCCEEDED) {
-            log.info("order_id={} status={} error_class={} reason=\"{}\"", outcome.orderId(),
+            log.info("order_id={} status={} error_class={} reason=\"{}\"", SenderText.of(outcome.orderId()),
                     outcome.status().name().toLowerCase(java.util.Locale.ROOT), outcome.errorClass().code(),
-                    outcome.errorMessage());
+                    SenderText.reason(outcome.errorMessage()));
         }
     }
 
@@ -145,9 +149,20 @@ final class OrderHandler {
         }
     }
 
-    /** The order in {@code record}, with the rule that its key is its order id. */
+    /**
+     * The order in {@code record}, with the rules for its key: at most
+     * {@link OrderCodec#MAX_KEY_BYTES} (whatever the value), and the order id.
+     */
     private DecodedOrder decode(ConsumerRecord<byte[], byte[]> record) {
         DecodedOrder decoded = codec.decodeOrder(record.value());
+        if (record.key() != null && record.key().length > OrderCodec.MAX_KEY_BYTES) {
+            Optional<String> orderId = switch (decoded) {
+                case DecodedOrder.Valid valid -> Optional.of(valid.order().orderId());
+                case DecodedOrder.Invalid invalid -> invalid.orderId();
+            };
+            return new DecodedOrder.Invalid(DecodedOrder.Problem.OVERSIZED, "record key is " + record.key().length
+                    + " bytes, more than the limit of " + OrderCodec.MAX_KEY_BYTES, orderId);
+        }
         if (!(decoded instanceof DecodedOrder.Valid valid)) {
             return decoded;
         }
@@ -163,7 +178,8 @@ final class OrderHandler {
         }
         if (!key.get().equals(orderId)) {
             return new DecodedOrder.Invalid(DecodedOrder.Problem.RULE_VIOLATION,
-                    "record key \"" + key.get() + "\" is not the order id \"" + orderId + "\"", Optional.of(orderId));
+                    "record key " + SenderText.quoted(key.get()) + " is not the order id " + SenderText.quoted(orderId),
+                    Optional.of(orderId));
         }
         return decoded;
     }

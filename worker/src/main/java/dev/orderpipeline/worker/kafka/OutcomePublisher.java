@@ -78,8 +78,9 @@ final class OutcomePublisher {
     }
 
     /**
-     * Copies {@code source} to the dead-letter topic with its key, value and headers untouched,
-     * plus headers that say why and where it came from; waits for the broker's ack. A value
+     * Copies {@code source} to the dead-letter topic with its key, value and headers (a header
+     * named like one of the worker's renamed, see {@link DeadLetterHeaders}), plus headers that
+     * say why and where it came from; waits for the broker's ack. A value
      * larger than the broker accepts is cut and marked so, rather than blocking the partition.
      *
      * <p>The cut is decided before sending, from the record's size: a send the broker refuses
@@ -129,7 +130,8 @@ final class OutcomePublisher {
                                                             boolean truncated) {
         RecordHeaders headers = new RecordHeaders();
         for (Header header : source.headers()) {
-            headers.add(header);
+            // The sender's own dlt.* headers are kept, renamed: the worker's are the only ones of their names.
+            headers.add(DeadLetterHeaders.originalHeaderName(header.key()), header.value());
         }
         add(headers, DeadLetterHeaders.ERROR_CLASS, ErrorClass.INVALID_ORDER.code());
         add(headers, DeadLetterHeaders.PROBLEM, invalid.problem().name());

@@ -2,6 +2,7 @@ package dev.orderpipeline.worker.observe;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.orderpipeline.contract.SenderText;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -79,7 +80,7 @@ public final class HttpEndpoints implements AutoCloseable {
             // The client went away mid-answer: nothing to do for it.
             log.debug("HTTP exchange failed: {}", e.toString());
         } catch (RuntimeException e) {
-            log.warn("HTTP {} failed", exchange.getRequestURI(), e);
+            log.warn("HTTP {} failed", SenderText.of(String.valueOf(exchange.getRequestURI())), e);
             throw e;
         }
     }

@@ -3,6 +3,7 @@ package dev.orderpipeline.worker.pipeline;
 import dev.orderpipeline.contract.Compensation;
 import dev.orderpipeline.contract.ErrorClass;
 import dev.orderpipeline.contract.OrderPlaced;
+import dev.orderpipeline.contract.SenderText;
 import dev.orderpipeline.contract.StepName;
 import dev.orderpipeline.worker.steps.CourierDispatcher;
 import dev.orderpipeline.worker.steps.CourierPool;
@@ -120,7 +121,7 @@ final class Compensator {
     private static Callable<Compensation> undo(StepName step, Callable<String> call) {
         return () -> {
             try {
-                return Compensation.compensated(step, call.call());
+                return Compensation.compensated(step, SenderText.reason(call.call()));
             } catch (InterruptedException e) {
                 throw e;
             } catch (Exception e) {
@@ -134,18 +135,19 @@ final class Compensator {
 
     private static Compensation failed(StepName step, Throwable failure) {
         String message = failure.getMessage();
+        // A step's message may quote the order's own fields (a vendor id, a zone) or a service's answer.
         return Compensation.failed(step, ErrorClassifier.classify(failure),
-                message == null || message.isBlank() ? failure.getClass().getSimpleName() : message);
+                message == null || message.isBlank() ? failure.getClass().getSimpleName() : SenderText.reason(message));
     }
 
     private void report(OrderPlaced order, Compensation compensation) {
         events.compensation(order.orderId(), compensation);
         switch (compensation.status()) {
-            case COMPENSATED -> log.debug("order {}: {} undone: {}", order.orderId(), compensation.step().label(),
-                    compensation.detail());
+            case COMPENSATED -> log.debug("order {}: {} undone: {}", SenderText.of(order.orderId()),
+                    compensation.step().label(), compensation.detail());
             case FAILED -> log.warn("order {}: {} NOT undone ({}): {}; undo it by hand or replay with key {}:{}",
-                    order.orderId(), compensation.step().label(), compensation.errorClass().code(),
-                    compensation.detail(), order.orderId(), compensation.step().label());
+                    SenderText.of(order.orderId()), compensation.step().label(), compensation.errorClass().code(),
+                    compensation.detail(), SenderText.of(order.orderId()), compensation.step().label());
         }
     }
 }

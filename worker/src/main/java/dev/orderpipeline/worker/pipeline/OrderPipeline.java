@@ -5,6 +5,7 @@ import dev.orderpipeline.contract.ErrorClass;
 import dev.orderpipeline.contract.OrderOutcome;
 import dev.orderpipeline.contract.OrderPlaced;
 import dev.orderpipeline.contract.OrderStatus;
+import dev.orderpipeline.contract.SenderText;
 import dev.orderpipeline.contract.StepName;
 import dev.orderpipeline.contract.StepResult;
 import dev.orderpipeline.contract.StepStatus;
@@ -178,7 +179,7 @@ public final class OrderPipeline {
     }
 
     private static String detail(Object value) {
-        return value instanceof CourierPool.Lease lease ? lease.courierId() : String.valueOf(value);
+        return value instanceof CourierPool.Lease lease ? lease.courierId() : SenderText.of(String.valueOf(value));
     }
 
     private static void returnCourier(List<ConcurrentSteps.Report> reports) {
@@ -189,9 +190,13 @@ public final class OrderPipeline {
         }
     }
 
+    /**
+     * A step's failure as an outcome's text: its message may quote the order's own fields (a
+     * vendor id, a delivery zone) or a service's answer, so it crosses {@link SenderText}.
+     */
     private static String message(Throwable failure) {
         String message = failure.getMessage();
-        return message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
+        return message == null || message.isBlank() ? failure.getClass().getSimpleName() : SenderText.reason(message);
     }
 
     private static void requirePositive(String name, Duration value) {

@@ -105,6 +105,24 @@ class OrderPipelineTest {
         return result;
     }
 
+    /** A step's message quotes the order's own fields: they reach the outcome escaped and cut. */
+    @Test
+    void vendorFailureQuotingAHostileVendorId_reachesTheOutcomeEscapedAndCut() throws Exception {
+        OrderPlaced base = order("o-hostile", Simulation.vendor(StepFault.FAIL));
+        String vendorId = "v\n2026-12-06T21:00:00.000+0000 [main] ERROR forged\u001b[31m" + "v".repeat(60_000);
+        OrderPlaced order = new OrderPlaced(base.schemaVersion(), base.orderId(), base.customerId(), base.amount(),
+                base.items(), vendorId, base.deliveryZone(), base.createdAt(), base.simulation());
+
+        OrderOutcome outcome = pipeline(SimulationSettings.fixedLatency(STEP), DEADLINE).process(order, Instant.now());
+
+        assertEquals(OrderStatus.FAILED, outcome.status());
+        String message = outcome.errorMessage();
+        assertTrue(message.startsWith("vendor v\\n2026-12-06T21:00:00.000+0000 [main] ERROR forged\\u001b[31mvvv"), message);
+        assertTrue(message.length() <= 300 && message.chars().noneMatch(Character::isISOControl), message);
+        String detail = steps(outcome).get(StepName.VENDOR).detail();
+        assertTrue(detail.length() <= 320 && detail.chars().noneMatch(Character::isISOControl), detail);
+    }
+
     @Test
     void paymentDeclined_cancelsVendorAndCourier_atOnce() throws Exception {
         // Vendor and courier would take an hour; the decline after 20 ms must cut them short.
