@@ -183,9 +183,9 @@ final class PipelineTopics implements AutoCloseable {
         }
     }
 
-    /** Whether the worker group has committed up to the end of every orders partition. */
+    /** Whether the worker group has committed up to the end of every orders partition (an empty one needs no commit). */
     boolean allCommitted() throws ExecutionException, InterruptedException {
-        return committedVersusEnd().values().stream().allMatch(v -> v[0] == v[1]);
+        return committedVersusEnd().values().stream().allMatch(v -> v[0] == v[1] || (v[0] == -1 && v[1] == 0));
     }
 
     @Override
