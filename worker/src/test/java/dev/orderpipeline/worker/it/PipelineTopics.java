@@ -120,6 +120,11 @@ final class PipelineTopics implements AutoCloseable {
      */
     Map<String, List<OrderOutcome>> settledOutcomes() {
         Awaitility.await("the worker group commits every order sent").atMost(SETTLE).until(this::allCommitted);
+        return readToEnd();
+    }
+
+    /** Every outcome, after reading the results topic up to its end as it is now (no waiting for commits). */
+    Map<String, List<OrderOutcome>> readToEnd() {
         Map<TopicPartition, Long> ends = resultsConsumer.endOffsets(resultsConsumer.assignment());
         Awaitility.await("the results are read to their end " + ends).atMost(SETTLE).until(() -> {
             outcomes();
