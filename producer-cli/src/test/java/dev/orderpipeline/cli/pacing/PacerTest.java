@@ -2,6 +2,7 @@ package dev.orderpipeline.cli.pacing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -118,10 +119,25 @@ class PacerTest {
         }
     }
 
+    // An interrupt flag set beforehand makes any Thread.sleep throw at once: a sleeper that does
+    // not throw never slept, and one that throws tried to.
     @Test
-    void sleeping_returnsAtOnceForADueTimeInThePast() throws Exception {
+    void sleeping_neverSleepsForADueTimeNowOrInThePast() throws Exception {
         FakeTime time = new FakeTime();
-        Pacer.sleeping(time).sleepUntil(T0.minusSeconds(1));
-        Pacer.sleeping(time).sleepUntil(T0);
+        Thread.currentThread().interrupt();
+        try {
+            Pacer.sleeping(time).sleepUntil(T0.minusSeconds(1));
+            Pacer.sleeping(time).sleepUntil(T0);
+        } finally {
+            assertTrue(Thread.interrupted(), "the interrupt flag was consumed: the sleeper slept");
+        }
+    }
+
+    @Test
+    void sleeping_sleepsForADueTimeInTheFuture_andKeepsTheInterrupt() {
+        FakeTime time = new FakeTime();
+        Thread.currentThread().interrupt();
+        assertThrows(InterruptedException.class, () -> Pacer.sleeping(time).sleepUntil(T0.plusMillis(1)),
+                "a due time 1 ms ahead must be waited for");
     }
 }

@@ -22,20 +22,42 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class CourierPoolModelCheckTest {
 
-    // One courier, two orders: the smallest pool where a race could hand out a courier twice, small
-    // enough that the model checker explores it within the fast-test budget.
-    private static final int POOL_SIZE = 1;
+    // Two couriers, three orders: one order must find the pool empty in some interleavings, and
+    // a courier returned by one order can be taken by the next, so ids and permits both move.
+    private static final int POOL_SIZE = 2;
 
     @Test
     void concurrentTakeAndClose_neverHandsOutMoreThanSize_idsUnique_allComeBack() {
-        Lincheck.runConcurrentTest(/* invocations= */ 40, () -> {
+        Lincheck.runConcurrentTest(/* invocations= */ 100, () -> {
             CourierPool pool = new CourierPool(POOL_SIZE);
             Set<String> out = ConcurrentHashMap.newKeySet();
             Runnable order = () -> takeUseAndReturn(pool, out);
 
-            Interleaved.runInParallel(order, order);
+            Interleaved.runInParallel(order, order, order);
 
             assertEquals(0, pool.inUse(), "couriers in use after every lease closed");
+            assertAllCouriersTakeableOnce(pool);
+        });
+    }
+
+    // A lease closed by two threads at once (a compensation racing the step's own clean-up) must
+    // return its courier once: twice would let the pool hand out more couriers than it has.
+    @Test
+    void leaseClosedTwiceConcurrently_returnsTheCourierOnce() {
+        Lincheck.runConcurrentTest(/* invocations= */ 100, () -> {
+            CourierPool pool = new CourierPool(POOL_SIZE);
+            CourierPool.Lease lease;
+            try {
+                lease = pool.tryTake(Duration.ZERO);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+            assertNotNull(lease, "a fresh pool has a courier");
+
+            Interleaved.runInParallel(lease::close, lease::close);
+
+            assertEquals(0, pool.inUse(), "couriers in use after the lease closed");
             assertAllCouriersTakeableOnce(pool);
         });
     }

@@ -21,11 +21,11 @@ class StepTrackerModelCheckTest {
     // enter()/exit() are package-private: only the pipeline's scope calls them.
     private static final Method ENTER = Interleaved.method(TRACKER, "enter");
     private static final Method EXIT = Interleaved.method(TRACKER, "exit");
-    private static final int STEPS = 2;
+    private static final int STEPS = 3;
 
     @Test
     void concurrentEnterExit_countStaysInRange_endsAtZero_idle() {
-        Lincheck.runConcurrentTest(/* invocations= */ 300, () -> {
+        Lincheck.runConcurrentTest(/* invocations= */ 200, () -> {
             StepTracker tracker = new StepTracker();
             Runnable step = () -> {
                 Interleaved.invoke(ENTER, tracker);
@@ -38,7 +38,7 @@ class StepTrackerModelCheckTest {
                 assertTrue(seen >= 0 && seen <= STEPS, "observer saw running()=" + seen);
             };
 
-            Interleaved.runInParallel(step, step, observer);
+            Interleaved.runInParallel(step, step, step, observer);
 
             assertEquals(0, tracker.running(), "steps still counted as running after all exited");
             try {

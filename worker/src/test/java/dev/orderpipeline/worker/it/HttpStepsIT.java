@@ -2,6 +2,7 @@ package dev.orderpipeline.worker.it;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orderpipeline.contract.ErrorClass;
 import dev.orderpipeline.contract.OrderCodec;
@@ -18,6 +19,8 @@ import dev.orderpipeline.worker.steps.http.StubServices;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.SplittableRandom;
@@ -68,6 +71,42 @@ class HttpStepsIT {
             }
             assertEquals(0, worker.tracker().running());
             assertEquals(java.util.Set.of("http-1"), topics.duplicates(), "only the order placed twice has two outcomes");
+        }
+    }
+
+    /**
+     * Back-pressure seen from outside the worker: the payment service counts the calls it has in
+     * progress at once. Every order calls it once, for most of its life, so a backlog far above
+     * {@code --max-in-flight} reaches the limit there and never passes it.
+     */
+    @Test
+    void backlogAboveTheLimit_thePaymentServiceSeesAtMostTheLimitOfCallsAtOnce() throws Exception {
+        int limit = 16;
+        try (PipelineTopics topics = new PipelineTopics("http-limit");
+             StubServices stub = StubServices.start(0, StubServices.Behaviour.succeeding(Duration.ofMillis(200)),
+                     new SplittableRandom(2))) {
+            WorkerConfig config = new WorkerConfig(topics.bootstrapServers(), false, 0, topics.orders, topics.results,
+                    topics.deadLetters, topics.groupId, "http-limit-worker", false, PipelineTopics.PARTITIONS,
+                    Duration.ofSeconds(10), limit, Ordering.KEY, Duration.ofSeconds(20), Duration.ofMillis(200), 64,
+                    OrderCodec.DEFAULT_MAX_ORDER_BYTES, SimulationSettings.DEFAULTS, Map.of(), Duration.ofSeconds(30),
+                    0, new StepServices(stub.baseUrl(), stub.baseUrl(), stub.baseUrl()));
+            List<OrderPlaced> orders = new ArrayList<>();
+            Random random = new Random(3);
+            for (int i = 0; i < 300; i++) {
+                orders.add(SampleOrders.order("http-limit-" + i, Instant.now(), null, random));
+            }
+            topics.sendAll(orders); // the whole backlog waits before the worker starts
+            Worker worker = Worker.start(config, Clock.systemUTC());
+            try {
+                await("every outcome").atMost(WAIT).until(() -> topics.outcomes().size() == orders.size());
+            } finally {
+                worker.requestStop();
+                worker.close();
+            }
+            assertEquals(limit, stub.peakConcurrentCalls(StubServices.Service.PAYMENT),
+                    "payment calls in progress at once, as the payment service counted them");
+            assertTrue(topics.outcomes().values().stream().allMatch(o -> o.getFirst().status() == OrderStatus.SUCCEEDED),
+                    () -> "outcomes " + topics.outcomes());
         }
     }
 }

@@ -26,6 +26,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
+import org.awaitility.Awaitility;
 
 /**
  * One test's set of topics on the real broker, with what a user of the pipeline does: place
@@ -34,6 +35,8 @@ import org.apache.kafka.common.header.Header;
 final class PipelineTopics implements AutoCloseable {
 
     static final int PARTITIONS = 3;
+    /** How long settling may take: commits follow the worker's commit interval (1 s or less in the tests). */
+    private static final Duration SETTLE = Duration.ofSeconds(60);
 
     final String orders;
     final String results;
@@ -110,13 +113,38 @@ final class PipelineTopics implements AutoCloseable {
         return outcomes;
     }
 
+    /**
+     * Every outcome, once the worker group has committed all orders sent so far (in either
+     * delivery mode nothing more is written for a committed order) and the results topic has been
+     * read up to its end (its last stable offset: this reader is read_committed).
+     */
+    Map<String, List<OrderOutcome>> settledOutcomes() {
+        Awaitility.await("the worker group commits every order sent").atMost(SETTLE).until(this::allCommitted);
+        return readToEnd();
+    }
+
+    /** Every outcome, after reading the results topic up to its end as it is now (no waiting for commits). */
+    Map<String, List<OrderOutcome>> readToEnd() {
+        Map<TopicPartition, Long> ends = resultsConsumer.endOffsets(resultsConsumer.assignment());
+        Awaitility.await("the results are read to their end " + ends).atMost(SETTLE).until(() -> {
+            outcomes();
+            return ends.entrySet().stream().allMatch(e -> resultsConsumer.position(e.getKey()) >= e.getValue());
+        });
+        return outcomes;
+    }
+
     /** Whether every id in {@code ids} has at least one outcome. */
     boolean allHaveOutcomes(Set<String> ids) {
         return outcomes().keySet().containsAll(ids);
     }
 
+    /**
+     * The one outcome of {@code orderId}, judged once no other can arrive: the worker group has
+     * committed every order sent so far and the results are read to their end, so a duplicate
+     * written after the first outcome is seen, not missed.
+     */
     OrderOutcome onlyOutcome(String orderId) {
-        List<OrderOutcome> found = outcomes().getOrDefault(orderId, List.of());
+        List<OrderOutcome> found = settledOutcomes().getOrDefault(orderId, List.of());
         if (found.size() != 1) {
             throw new AssertionError("order " + orderId + ": want exactly one outcome, got " + found);
         }
@@ -160,9 +188,9 @@ final class PipelineTopics implements AutoCloseable {
         }
     }
 
-    /** Whether the worker group has committed up to the end of every orders partition. */
+    /** Whether the worker group has committed up to the end of every orders partition (an empty one needs no commit). */
     boolean allCommitted() throws ExecutionException, InterruptedException {
-        return committedVersusEnd().values().stream().allMatch(v -> v[0] == v[1]);
+        return committedVersusEnd().values().stream().allMatch(v -> v[0] == v[1] || (v[0] == -1 && v[1] == 0));
     }
 
     @Override

@@ -4,16 +4,21 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orderpipeline.contract.CompensationStatus;
 import dev.orderpipeline.contract.OrderCodec;
 import dev.orderpipeline.contract.OrderOutcome;
 import dev.orderpipeline.contract.OrderPlaced;
 import dev.orderpipeline.contract.SampleOrders;
 import dev.orderpipeline.worker.app.Worker;
+import dev.orderpipeline.worker.config.StepServices;
 import dev.orderpipeline.worker.config.WorkerConfig;
 import dev.orderpipeline.worker.kafka.Delivery;
 import dev.orderpipeline.worker.kafka.Ordering;
 import dev.orderpipeline.worker.kafka.PollLoop;
+import dev.orderpipeline.worker.pipeline.RetryPolicy;
 import dev.orderpipeline.worker.steps.SimulationSettings;
+import dev.orderpipeline.worker.steps.http.StubServices;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.SplittableRandom;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -90,6 +97,86 @@ class RebalanceIT {
                             .map(o -> o.workerId() + " received " + o.receivedAt()).toList()).toList());
             assertTrue(answeredBy(topics, "rb-first") > 0 && answeredBy(topics, "rb-second") > 0);
         }
+    }
+
+    /**
+     * An order that outlives the revoke budget on a real broker. The first worker's payment
+     * service never answers the void of a failed order (its compensation deadline, 15 s, is past
+     * the revoke budget, 1 s deadline + 10 s), so when a second worker joins, the moved
+     * partition's order is still running at the end of the budget: the first worker must drop it
+     * (interrupt it and publish nothing), and the new owner answers it. One such order on every
+     * partition, so whichever partition moves has one; the orders on the partitions that stay
+     * are answered by the first worker once their compensation times out.
+     */
+    @ParameterizedTest
+    @EnumSource(Delivery.class)
+    void orderOutlivingTheRevokeBudget_isDroppedByTheOldOwner_andAnsweredOnceByTheNew(Delivery delivery) throws Exception {
+        try (PipelineTopics topics = new PipelineTopics("late-result");
+             StubServices hanging = StubServices.start(0, StubServices.Behaviour.succeeding(Duration.ofMillis(5)),
+                     new SplittableRandom(1));
+             StubServices healthy = StubServices.start(0, StubServices.Behaviour.succeeding(Duration.ofMillis(5)),
+                     new SplittableRandom(2))) {
+            for (StubServices stub : List.of(hanging, healthy)) {
+                stub.behave(StubServices.Service.VENDOR, StubServices.Behaviour.failing(503, Duration.ofMillis(5)));
+            }
+            hanging.behaveUndo(StubServices.Service.PAYMENT, StubServices.Behaviour.succeeding(Duration.ofMinutes(5)));
+            hanging.behaveUndo(StubServices.Service.COURIER, StubServices.Behaviour.succeeding(Duration.ofMinutes(5)));
+            List<String> late = onePerPartition("late");
+            Random random = new Random(5);
+            for (String id : late) {
+                topics.send(SampleOrders.order(id, Instant.now(), null, random));
+            }
+
+            Worker first = Worker.start(httpConfig(topics, "late-first", hanging, delivery), Clock.systemUTC());
+            Worker second = null;
+            try {
+                await("every late order is waiting for its void").atMost(WAIT).until(() -> late.stream()
+                        .allMatch(id -> hanging.requests().stream().anyMatch(r -> r.undo() && r.idempotencyKey().equals(id + ":payment"))));
+                second = Worker.start(httpConfig(topics, "late-second", healthy, delivery), Clock.systemUTC());
+                await("every late order answered").atMost(WAIT).until(() -> topics.allHaveOutcomes(Set.copyOf(late)));
+                Map<String, List<OrderOutcome>> settled = topics.settledOutcomes();
+
+                List<String> moved = late.stream().filter(id -> settled.get(id).stream()
+                        .anyMatch(o -> o.workerId().equals("late-second"))).toList();
+                assertTrue(!moved.isEmpty(), () -> "no late order moved to the joining worker: " + settled);
+                for (String id : late) {
+                    assertEquals(1, settled.get(id).size(), () -> id + " answered " + settled.get(id).size() + " times: "
+                            + settled.get(id).stream().map(o -> o.workerId() + " " + o.compensations()).toList());
+                }
+                for (String id : moved) {
+                    OrderOutcome outcome = settled.get(id).getFirst();
+                    assertTrue(outcome.compensations().stream().allMatch(c -> c.status() == CompensationStatus.COMPENSATED),
+                            () -> "the new owner's undo: " + outcome.compensations());
+                }
+            } finally {
+                first.requestStop();
+                first.close();
+                if (second != null) {
+                    second.requestStop();
+                    second.close();
+                }
+            }
+        }
+    }
+
+    private static WorkerConfig httpConfig(PipelineTopics topics, String workerId, StubServices stub, Delivery delivery) {
+        return new WorkerConfig(topics.bootstrapServers(), false, 0, topics.orders, topics.results, topics.deadLetters,
+                topics.groupId, workerId, false, PipelineTopics.PARTITIONS, Duration.ofSeconds(1), 32, Ordering.KEY,
+                Duration.ofSeconds(30), Duration.ofMillis(200), 64, OrderCodec.DEFAULT_MAX_ORDER_BYTES,
+                SimulationSettings.DEFAULTS, Map.of(), Duration.ofSeconds(30), 0,
+                new StepServices(stub.baseUrl(), stub.baseUrl(), stub.baseUrl()), RetryPolicy.DEFAULTS,
+                Duration.ofSeconds(15), delivery);
+    }
+
+    /** One order id for each partition of the orders topic, as the default partitioner places keys. */
+    private static List<String> onePerPartition(String prefix) {
+        Map<Integer, String> byPartition = new java.util.TreeMap<>();
+        for (int i = 0; byPartition.size() < PipelineTopics.PARTITIONS; i++) {
+            String id = prefix + "-" + i;
+            byPartition.putIfAbsent(Utils.toPositive(Utils.murmur2(id.getBytes(StandardCharsets.UTF_8)))
+                    % PipelineTopics.PARTITIONS, id);
+        }
+        return List.copyOf(byPartition.values());
     }
 
     /** Whether {@code worker}'s readiness endpoint says it holds partitions. */

@@ -54,6 +54,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class WorkerIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
+    /** A frame every simulated step thread has while it runs. */
+    private static final String STEP_FRAME = "dev.orderpipeline.worker.steps.SimulatedLatency.";
 
     private PipelineTopics topics;
     private Worker worker;
@@ -125,6 +127,51 @@ class WorkerIT {
             assertTrue(!next.receivedAt().isBefore(previous.completedAt()),
                     () -> "copy started at " + next.receivedAt() + " before the previous one ended at " + previous.completedAt());
         }
+    }
+
+    /**
+     * The overlap check above, run in every ordering mode on a worker of its own: key and
+     * partition ordering never let copies of one order overlap, and unordered mode does, which
+     * shows the check can see an overlap when there is one.
+     */
+    @ParameterizedTest(name = "{0}: same-key copies overlap = {1}")
+    @MethodSource("orderingModes")
+    void orderingMode_decidesWhetherSameKeyRecordsOverlap(Ordering ordering, boolean mayOverlap) throws Exception {
+        try (PipelineTopics own = new PipelineTopics("worker-" + ordering.name().toLowerCase())) {
+            WorkerConfig base = config(own, Duration.ofSeconds(10));
+            WorkerConfig modal = new WorkerConfig(own.bootstrapServers(), false, 0, own.orders, own.results,
+                    own.deadLetters, own.groupId, "worker-" + ordering, false, PipelineTopics.PARTITIONS,
+                    base.orderDeadline(), 64, ordering, Duration.ofSeconds(20), Duration.ofMillis(200), 8,
+                    OrderCodec.DEFAULT_MAX_ORDER_BYTES, SimulationSettings.fixedLatency(Duration.ofMillis(200)), Map.of(),
+                    Duration.ofSeconds(30));
+            // All copies wait in the topic before the worker starts, so one poll brings them together.
+            OrderPlaced order = order("it-overlap-" + ordering, null);
+            own.sendAll(List.of(order, order, order, order, order, order));
+            Worker modalWorker = Worker.start(modal, Clock.systemUTC());
+            try {
+                await("six outcomes").atMost(WAIT)
+                        .until(() -> own.outcomes().getOrDefault(order.orderId(), List.of()).size() == 6);
+            } finally {
+                modalWorker.requestStop();
+                modalWorker.close();
+            }
+            List<OrderOutcome> outcomes = own.outcomes().get(order.orderId());
+            boolean overlapped = false;
+            for (int i = 0; i < outcomes.size(); i++) {
+                for (int j = i + 1; j < outcomes.size(); j++) {
+                    OrderOutcome a = outcomes.get(i);
+                    OrderOutcome b = outcomes.get(j);
+                    overlapped |= a.receivedAt().isBefore(b.completedAt()) && b.receivedAt().isBefore(a.completedAt());
+                }
+            }
+            assertEquals(mayOverlap, overlapped, () -> ordering + ": copies ran " + outcomes.stream()
+                    .map(o -> o.receivedAt() + ".." + o.completedAt()).toList());
+        }
+    }
+
+    static Stream<Arguments> orderingModes() {
+        return Stream.of(Arguments.of(Ordering.KEY, false), Arguments.of(Ordering.PARTITION, false),
+                Arguments.of(Ordering.UNORDERED, true));
     }
 
     static Stream<Arguments> failures() {
@@ -228,6 +275,10 @@ class WorkerIT {
             }
             own.sendAll(orders);
             await("orders in flight").atMost(WAIT).until(() -> stopping.inFlight() >= 10);
+            // The JVM's thread dump sees the step threads while they run: the same look after the
+            // stop is then able to see one left behind.
+            await("the thread dump shows step threads").atMost(WAIT)
+                    .until(() -> ThreadDump.threadsRunning(STEP_FRAME) >= 10);
 
             stopping.requestStop();
             PollLoop.Exit exit = stopping.awaitExit();
@@ -235,6 +286,7 @@ class WorkerIT {
 
             assertEquals(PollLoop.Exit.CLEAN, exit);
             assertEquals(0, stopping.tracker().running(), "step threads left running after stop");
+            assertEquals(0, ThreadDump.threadsRunning(STEP_FRAME), "threads in step code after stop (JVM thread dump)");
             assertEquals(0, stopping.couriers().inUse(), "couriers held after stop");
             // Every order taken is finished and committed; one not taken stays for the next worker.
             long committed = own.committedVersusEnd().values().stream().mapToLong(v -> Math.max(0, v[0])).sum();

@@ -138,7 +138,8 @@ class OrderPipelineTest {
         assertEquals(StepStatus.FAILED, steps.get(StepName.PAYMENT).status());
         assertEquals(StepStatus.CANCELLED, steps.get(StepName.VENDOR).status());
         assertEquals(StepStatus.CANCELLED, steps.get(StepName.COURIER).status());
-        assertTrue(took.compareTo(Duration.ofSeconds(2)) < 0, () -> "cancellation took " + took.toMillis() + " ms");
+        // Uncancelled, vendor and courier would run for an hour; 15 s is generous on a loaded machine.
+        assertTrue(took.compareTo(Duration.ofSeconds(15)) < 0, () -> "cancellation took " + took.toMillis() + " ms");
         assertEquals(0, tracker.running(), "step threads left running");
         assertEquals(0, couriers.inUse(), "a cancelled courier step kept its courier");
     }
@@ -158,7 +159,8 @@ class OrderPipelineTest {
             assertEquals(StepStatus.CANCELLED, step.status(), () -> "step " + step);
         }
         assertTrue(took.compareTo(deadline) >= 0, () -> "returned before the deadline: " + took.toMillis() + " ms");
-        assertTrue(took.compareTo(deadline.plusSeconds(2)) < 0, () -> "deadline overrun: " + took.toMillis() + " ms");
+        // The slow steps would run for an hour: anything near the deadline shows they were cut.
+        assertTrue(took.compareTo(deadline.plusSeconds(15)) < 0, () -> "deadline overrun: " + took.toMillis() + " ms");
         assertEquals(0, tracker.running(), "step threads left running");
     }
 

@@ -31,10 +31,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -150,6 +154,40 @@ class RetryTest {
         assertEquals(ErrorClass.VENDOR_UNAVAILABLE, outcome.errorClass());
         assertEquals(2, steps(outcome).get(StepName.VENDOR).attempts());
         assertEquals(List.of(Duration.ofMillis(100)), waits);
+    }
+
+    @Test
+    void retryBudget_isSharedByEveryFailingStep_notOnePerStep() throws Exception {
+        // Vendor and courier both fail transiently. Each wait is capped at 100 ms and the order's
+        // budget is 300 ms: three waits in all, however they fall between the two steps. A budget
+        // per step would allow three each. The first two waits meet at a barrier, so both steps
+        // are retrying at once before either can use up the budget and fail the order.
+        RetryPolicy policy = policy(10, Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofMillis(300), null,
+                ErrorClass.VENDOR_UNAVAILABLE, ErrorClass.NO_COURIER_AVAILABLE);
+        CyclicBarrier bothRetrying = new CyclicBarrier(2);
+        AtomicInteger asked = new AtomicInteger();
+        Retry.Sleeper sleeper = wait -> {
+            recordingSleeper.sleep(wait);
+            if (asked.incrementAndGet() <= 2) {
+                try {
+                    bothRetrying.await(10, TimeUnit.SECONDS);
+                } catch (BrokenBarrierException | TimeoutException e) {
+                    throw new IllegalStateException("the other step never waited to retry", e);
+                }
+            }
+        };
+
+        OrderOutcome outcome = simulated(policy, DEADLINE, sleeper)
+                .process(order("o-shared", new Simulation(null, StepFault.FAIL, StepFault.FAIL)), T0);
+
+        assertEquals(OrderStatus.FAILED, outcome.status(), () -> "outcome " + outcome);
+        assertEquals(List.of(Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofMillis(100)), waits,
+                "waits taken from the order's one budget");
+        Map<StepName, StepResult> steps = steps(outcome);
+        int attempts = steps.get(StepName.VENDOR).attempts() + steps.get(StepName.COURIER).attempts();
+        assertTrue(attempts <= 2 + 3, () -> "attempts beyond the first ones exceed the waits: " + steps);
+        assertEquals(0, tracker.running());
+        assertEquals(0, couriers.inUse());
     }
 
     @Test

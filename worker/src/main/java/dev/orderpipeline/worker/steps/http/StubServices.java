@@ -25,6 +25,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 
@@ -165,6 +166,21 @@ public final class StubServices implements AutoCloseable {
     private final AtomicLong sequence = new AtomicLong();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final List<Cancellation> cancellations = new CopyOnWriteArrayList<>();
+    private final Map<Service, Concurrency> concurrency = new EnumMap<>(Service.class);
+
+    /** Calls to one service in progress right now, and the most there ever were at once. Thread-safe. */
+    private static final class Concurrency {
+        private final AtomicInteger now = new AtomicInteger();
+        private final AtomicInteger peak = new AtomicInteger();
+
+        void enter() {
+            peak.accumulateAndGet(now.incrementAndGet(), Math::max);
+        }
+
+        void exit() {
+            now.decrementAndGet();
+        }
+    }
 
     private StubServices(ServerSocket server, Behaviour behaviour, RandomGenerator random) {
         this.server = server;
@@ -172,6 +188,7 @@ public final class StubServices implements AutoCloseable {
         for (Service service : Service.values()) {
             behaviours.put(service, behaviour);
             undoBehaviours.put(service, Behaviour.succeeding(behaviour.latency()));
+            concurrency.put(service, new Concurrency());
         }
         this.acceptor = Thread.ofVirtual().name("stub-services-accept").unstarted(this::accept);
     }
@@ -229,6 +246,15 @@ public final class StubServices implements AutoCloseable {
     }
 
     /** Every request whose client hung up before its answer, in the order they were seen. */
+    /**
+     * The most calls to {@code service} (its action and its undo) that were in progress at once,
+     * from the request's arrival to its answer or the client's hang-up: what a limit on the
+     * caller's side looks like from the service.
+     */
+    public int peakConcurrentCalls(Service service) {
+        return concurrency.get(service).peak.get();
+    }
+
     public List<Cancellation> cancellations() {
         return List.copyOf(cancellations);
     }
@@ -306,6 +332,18 @@ public final class StubServices implements AutoCloseable {
             return true;
         }
         Behaviour behaviour = (undo ? undoBehaviours : behaviours).get(service);
+        Concurrency calls = concurrency.get(service);
+        calls.enter();
+        try {
+            return answer(service, key, undo, behaviour, arrived, socket, in, out);
+        } finally {
+            calls.exit();
+        }
+    }
+
+    /** Answers one call to {@code service}, counted as in progress by the caller. */
+    private boolean answer(Service service, String key, boolean undo, Behaviour behaviour, long arrived, Socket socket,
+                           InputStream in, OutputStream out) throws IOException {
         if (clientHungUpWithin(delay(behaviour), socket, in)) {
             long seen = System.nanoTime();
             cancellations.add(new Cancellation(service, key, Duration.ofNanos(seen - arrived), seen));
