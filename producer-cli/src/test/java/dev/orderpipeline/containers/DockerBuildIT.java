@@ -2,6 +2,7 @@ package dev.orderpipeline.containers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -56,7 +57,7 @@ class DockerBuildIT {
         List<String> tracked = gitTrackedFiles();
         List<PathMatcher> ignored = dockerignore();
         for (Copy copy : build.copies()) {
-            assertEquals(null, copy.from(), () -> "the build stage copies from another stage: " + copy);
+            assertNull(copy.from(), () -> "the build stage copies from another stage: " + copy);
             copyIntoContext(copy, tracked, ignored, context);
         }
 
