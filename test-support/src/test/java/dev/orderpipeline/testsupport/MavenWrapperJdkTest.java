@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The README's {@code ./mvnw verify} in a fresh shell: no {@code JAVA_HOME}, only the system's
  * {@code PATH} (whose {@code java} may be older than 25). The wrapper must find an installed
- * JDK 25 by itself, or stop with one line saying what to install.
+ * JDK 25 by itself, or stop with one line saying what to install. The lookup is
+ * {@code bin/jdk25-env}, which the scripts source too.
  */
 @Timeout(120)
 class MavenWrapperJdkTest {
@@ -28,11 +30,8 @@ class MavenWrapperJdkTest {
     private record Run(int exit, String out, String err) {}
 
     @Test
-    void freshShell_withoutJavaHome_runsMavenOnAnInstalledJdk25() throws Exception {
-        // This test runs on a JDK 25, installed wherever this machine keeps JDKs: the wrapper is
-        // pointed at that folder, as it would search /usr/lib/jvm by default.
-        Path jdk = Path.of(System.getProperty("java.home"));
-        Run run = mvnw(Map.of("PATH", SYSTEM_PATH, "JDK25_SEARCH_DIRS", jdk.getParent().toString()), "--version");
+    void freshShell_withoutJavaHome_runsMavenOnAnInstalledJdk25(@TempDir Path dir) throws Exception {
+        Run run = mvnw(Map.of("PATH", SYSTEM_PATH, "JDK25_SEARCH_DIRS", jvmFolderWithThisJdk(dir).toString()), "--version");
 
         assertEquals(0, run.exit(), () -> "./mvnw --version failed:\n" + run.out() + run.err());
         String want = "Java version: " + Runtime.version().feature();
@@ -41,11 +40,8 @@ class MavenWrapperJdkTest {
 
     @Test
     void freshShell_withNoJdk25Anywhere_failsWithOneLineSayingWhatToInstall(@TempDir Path dir) throws Exception {
-        // A PATH with only the tools the lookup uses (no java at all), and no JDK folder to search.
-        Path bin = Files.createDirectories(dir.resolve("bin"));
-        for (String tool : List.of("dirname", "sed", "head")) {
-            Files.createSymbolicLink(bin.resolve(tool), which(tool));
-        }
+        // No java on PATH, and no JDK in the one folder to search.
+        Path bin = toolsOnly(dir);
         Path noJdks = Files.createDirectories(dir.resolve("jvm"));
         Run run = mvnw(Map.of("PATH", bin.toString(), "JDK25_SEARCH_DIRS", noJdks.toString()), "--version");
 
@@ -57,10 +53,46 @@ class MavenWrapperJdkTest {
         assertTrue(lines.getFirst().contains("set JAVA_HOME"), lines.getFirst());
     }
 
+    @Test
+    void scriptInStrictMode_withNoJavaOnPath_findsTheJdk25(@TempDir Path dir) throws Exception {
+        // bin/demo, bin/chaos and .ci/run source the lookup under `set -euo pipefail`; a machine
+        // whose only JDK is the 25 in a JVM folder has no java on PATH, which must not end them.
+        Path jvm = jvmFolderWithThisJdk(dir);
+        Run run = run(List.of("/bin/bash", "-c", "set -euo pipefail; . bin/jdk25-env; echo \"$JAVA_HOME\""),
+                Map.of("PATH", toolsOnly(dir).toString(), "JDK25_SEARCH_DIRS", jvm.toString()));
+
+        assertEquals(0, run.exit(), () -> "exit code; output:\n" + run.out() + run.err());
+        assertEquals(jvm.resolve("jdk-25").toString(), run.out().strip(), () -> "JAVA_HOME; stderr:\n" + run.err());
+    }
+
+    /**
+     * A JVM folder, like /usr/lib/jvm, holding only the JDK 25 this test runs on (installed
+     * wherever this machine keeps it), so the lookup has exactly one JDK to find.
+     */
+    private static Path jvmFolderWithThisJdk(Path dir) throws IOException {
+        Path jvm = Files.createDirectories(dir.resolve("jvm"));
+        Files.createSymbolicLink(jvm.resolve("jdk-25"), Path.of(System.getProperty("java.home")));
+        return jvm;
+    }
+
+    /** A PATH folder with only the tools the lookup uses: no java at all. */
+    private static Path toolsOnly(Path dir) throws IOException {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        for (String tool : List.of("dirname", "sed", "head")) {
+            Files.createSymbolicLink(bin.resolve(tool), which(tool));
+        }
+        return bin;
+    }
+
     private static Run mvnw(Map<String, String> env, String... args) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder();
-        builder.command().add(ROOT.resolve("mvnw").toString());
-        builder.command().addAll(List.of(args));
+        List<String> command = new ArrayList<>();
+        command.add(ROOT.resolve("mvnw").toString());
+        command.addAll(List.of(args));
+        return run(command, env);
+    }
+
+    private static Run run(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.directory(ROOT.toFile());
         builder.environment().clear();
         builder.environment().put("HOME", System.getProperty("user.home"));
@@ -74,7 +106,7 @@ class MavenWrapperJdkTest {
         process.getOutputStream().close();
         var out = process.getInputStream().readAllBytes();
         var err = process.getErrorStream().readAllBytes();
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "./mvnw did not end");
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), () -> command + " did not end");
         return new Run(process.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
     }
 
