@@ -4,14 +4,22 @@
 
 FROM eclipse-temurin:25-jdk AS build
 WORKDIR /src
+# Maven reads every <module> of the root pom before it builds anything, so every module is
+# copied, even those the images do not ship (benchmark, chaos); -pl then builds only the jars the
+# images run and the modules they need. DockerBuildIT (producer-cli) builds from exactly these
+# COPY lines, minus .dockerignore, in every `./mvnw verify`, so a module added without a COPY
+# fails the build, not `docker build`. mvnw sources bin/jdk25-env.
 COPY .mvn .mvn
 COPY mvnw pom.xml ./
+COPY bin/jdk25-env bin/
 COPY contract contract
 COPY local-kafka local-kafka
 COPY test-support test-support
 COPY worker worker
 COPY producer-cli producer-cli
-RUN ./mvnw -B -ntp -q package -DskipTests
+COPY benchmark benchmark
+COPY chaos chaos
+RUN ./mvnw -B -ntp -q package -Dmaven.test.skip=true -pl worker,producer-cli -am
 
 FROM eclipse-temurin:25-jre AS worker
 RUN useradd --system --uid 10001 worker

@@ -1,6 +1,8 @@
 package dev.orderpipeline.worker.containers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,14 +14,20 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The container files, checked where no Docker engine runs: docker-compose.yml parses and is
  * wired consistently (the worker reaches the broker's internal listener, the topics it needs
- * are created, a stop leaves it time to drain), and the Dockerfile runs what the build makes.
+ * are created, a stop leaves it time to drain, every worker service is scraped and health-checked),
+ * and the Dockerfile runs what the build makes.
  */
+@Timeout(30)
 class ContainerFilesTest {
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -86,12 +94,54 @@ class ContainerFilesTest {
         }
     }
 
+    /** Services that run the worker: built from the worker image and not overriding its entrypoint (the stubs do). */
+    private static List<String> workerServices(JsonNode services) {
+        List<String> workers = new ArrayList<>();
+        services.properties().forEach(service -> {
+            JsonNode build = service.getValue().path("build");
+            if ("worker".equals(build.path("target").asText()) && !service.getValue().has("entrypoint")) {
+                workers.add(service.getKey());
+            }
+        });
+        return workers;
+    }
+
     @Test
-    void prometheus_scrapesTheWorkersMetricsPort() throws IOException {
+    void workerServices_areTheSimulatedAndTheHttpWorker() throws IOException {
+        assertEquals(List.of("worker", "worker-http"), workerServices(compose().get("services")));
+    }
+
+    @Test
+    void prometheus_scrapesEveryWorkerService_onTheMetricsPort() throws IOException {
         JsonNode prometheus = new ObjectMapper(new YAMLFactory()).readTree(ROOT.resolve("prometheus.yml").toFile());
-        JsonNode job = prometheus.get("scrape_configs").get(0);
-        assertEquals("/metrics", job.get("metrics_path").asText());
-        assertEquals("worker:8080", job.get("static_configs").get(0).get("targets").get(0).asText());
-        assertTrue(compose().get("services").get("worker").get("ports").toString().contains("8080:8080"));
+        Set<String> scraped = new TreeSet<>();
+        for (JsonNode job : prometheus.get("scrape_configs")) {
+            assertEquals("/metrics", job.path("metrics_path").asText("/metrics"), () -> "job " + job);
+            for (JsonNode dns : job.path("dns_sd_configs")) {
+                assertEquals(8080, dns.get("port").asInt(), () -> "port of " + dns);
+                dns.get("names").forEach(name -> scraped.add(name.asText() + ":" + dns.get("port").asInt()));
+            }
+            for (JsonNode targets : job.path("static_configs")) {
+                targets.get("targets").forEach(target -> scraped.add(target.asText()));
+            }
+        }
+        // Prometheus runs in its own profile next to any other: no worker service may be left out.
+        for (String worker : workerServices(compose().get("services"))) {
+            assertTrue(scraped.contains(worker + ":8080"), () -> "prometheus.yml does not scrape " + worker + ":8080; it scrapes " + scraped);
+        }
+    }
+
+    @Test
+    void everyWorkerService_hasAHealthcheck_onReadiness() throws IOException {
+        JsonNode services = compose().get("services");
+        for (String worker : workerServices(services)) {
+            JsonNode healthcheck = services.get(worker).get("healthcheck");
+            assertNotNull(healthcheck, () -> "service " + worker + " has no healthcheck");
+            String test = healthcheck.get("test").toString();
+            assertTrue(test.contains("/dev/tcp/127.0.0.1/8080") && test.contains("GET /health/ready "),
+                    () -> worker + "'s healthcheck does not ask /health/ready on the worker's port: " + test);
+            // No curl or wget in the runtime image: the probe must need nothing but bash.
+            assertFalse(test.contains("curl") || test.contains("wget"), () -> worker + ": " + test);
+        }
     }
 }
