@@ -42,6 +42,12 @@ class MainTest {
 
     static Stream<Arguments> badConfigurations() {
         return Stream.of(
+                Arguments.of(new String[] {"--bootstrap-servers", "localhost"},
+                        "--bootstrap-servers (KAFKA_BOOTSTRAP_SERVERS): \"localhost\" is not host:port; write e.g. localhost:9092"),
+                Arguments.of(new String[] {"--bootstrap-servers", "kafka-1:9092,kafka-2"},
+                        "--bootstrap-servers (KAFKA_BOOTSTRAP_SERVERS): \"kafka-2\" is not host:port; write e.g. kafka-2:9092"),
+                Arguments.of(new String[] {"--bootstrap-servers", "kafka-1:0"},
+                        "--bootstrap-servers (KAFKA_BOOTSTRAP_SERVERS): \"kafka-1:0\" has port 0; a port is 1..65535"),
                 Arguments.of(new String[] {"--bootstrap-servers", "127.0.0.1:9092", "--order-deadline", "soon"},
                         "--order-deadline (ORDER_DEADLINE): \"soon\" is not a duration"),
                 Arguments.of(new String[] {"--bootstrap-servers", "127.0.0.1:9092", "--order-deadline", "0s"},

@@ -57,6 +57,26 @@ class StartupSignalIT {
         }
     }
 
+    @Test
+    void sigtermWhileTheEmbeddedBrokerStarts_exitsZero_andLeavesNoFolderBehind() throws Exception {
+        try (WorkerProcess worker = WorkerProcess.start("embedded-signal",
+                List.of("--enable-preview", "-Xmx256m", "-Djava.io.tmpdir=" + tmp), List.of("--embedded-broker"))) {
+            // Logged just before the broker starts, which takes seconds.
+            await("start-up began").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> worker.output().contains("effective configuration"));
+
+            worker.terminate();
+            Integer exit = worker.awaitExit(Duration.ofSeconds(60));
+
+            assertNotNull(exit, () -> "still running 60 s after SIGTERM:\n" + worker.output());
+            assertEquals(0, exit, () -> "exit code; output:\n" + worker.output());
+            assertTrue(worker.output().contains("SIGTERM received"), worker::output);
+            try (var left = Files.list(tmp)) {
+                assertEquals(List.of(), left.toList(), () -> "the broker's folder is left behind:\n" + worker.output());
+            }
+        }
+    }
+
     /**
      * SIGTERM at a seeded random moment after {@code main} began, from its first statement
      * (before the command line is parsed and logging is set up) to just after start-up: always
@@ -91,10 +111,10 @@ class StartupSignalIT {
                 String context = "launch " + launch + " of seed " + seed + ", SIGTERM " + delayMs
                         + " ms after main began; output:\n" + worker.output();
                 assertNotNull(exit, () -> "still running 60 s after SIGTERM, " + context);
+                assertEquals(0, exit, () -> "exit code, " + context);
                 List<String> loadOrder = Files.readAllLines(classLog);
                 assertTrue(indexOf(loadOrder, "dev.orderpipeline.worker.app.StopSignals ")
                         < indexOf(loadOrder, "picocli.CommandLine "), () -> "signals taken over after parsing began, " + context);
-                assertEquals(0, exit, () -> "exit code, " + context);
                 assertTrue(worker.output().contains("SIGTERM received"), () -> "no line about the signal, " + context);
                 assertFalse(worker.output().contains("\tat "), () -> "a stack trace, " + context);
                 outcomes.add(delayMs + " ms: " + (worker.output().contains("stopped during start-up") ? "during start-up"
