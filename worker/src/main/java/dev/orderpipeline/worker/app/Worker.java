@@ -36,6 +36,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,7 +92,7 @@ public final class Worker implements AutoCloseable {
         }
         try {
             if (config.embeddedBroker()) {
-                broker = LocalKafkaBroker.start(config.embeddedBrokerPort());
+                broker = startBroker(config.embeddedBrokerPort());
                 bootstrap = broker.bootstrapServers();
                 log.warn("LOCAL DEVELOPMENT BROKER in use at {} (--embedded-broker): single node, data deleted on exit. "
                         + "Not for production.", bootstrap);
@@ -159,6 +162,41 @@ public final class Worker implements AutoCloseable {
                         Thread.currentThread().interrupt();
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * Starts the local broker on a thread of its own. Kafka's classes do not survive an interrupt
+     * while they initialise (a stop signal during start-up interrupts this thread): a static
+     * initialiser failed, printed its trace and took the process down with exit 1. Interrupted
+     * here, the broker finishes starting undisturbed, is closed (its folder deleted), and the
+     * interrupt goes on as usual.
+     */
+    private static LocalKafkaBroker startBroker(int port) throws InterruptedException {
+        CompletableFuture<LocalKafkaBroker> starting = new CompletableFuture<>();
+        Thread.ofPlatform().name("local-kafka-start").start(() -> {
+            try {
+                starting.complete(LocalKafkaBroker.start(port));
+            } catch (Throwable e) {
+                starting.completeExceptionally(e);
+            }
+        });
+        try {
+            return starting.get();
+        } catch (InterruptedException e) {
+            try {
+                // join() waits without reacting to interrupts.
+                starting.join().close();
+            } catch (CompletionException failed) {
+                // It did not start, so there is nothing to close; the stop is what matters now.
+            }
+            throw e;
+        } catch (ExecutionException e) {
+            switch (e.getCause()) {
+                case RuntimeException r -> throw r;
+                case Error r -> throw r;
+                default -> throw new IllegalStateException(e.getCause());
             }
         }
     }
