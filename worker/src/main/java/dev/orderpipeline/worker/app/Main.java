@@ -87,7 +87,8 @@ public final class Main implements Callable<Integer> {
     String workerId;
 
     @Option(names = "--create-topics", defaultValue = "false",
-            description = "Create the three topics at start-up if missing. Env: CREATE_TOPICS (default: ${DEFAULT-VALUE}).")
+            description = "Create the three topics at start-up if missing; without it a missing topic stops start-up "
+                    + "with exit code 4. Env: CREATE_TOPICS (default: ${DEFAULT-VALUE}).")
     boolean createTopics;
 
     @Option(names = "--topic-partitions", defaultValue = "6",
@@ -208,7 +209,7 @@ public final class Main implements Callable<Integer> {
     /** Environment and {@code --config} file under the flags; set before parsing. */
     private LayeredDefaults defaults;
 
-    /** Set before parsing: the stop signals, taken over by whoever runs this command. */
+    /** The stop signals: taken over by main() before parsing, else when the command runs. */
     private StopSignals signals;
 
     public static void main(String[] args) {
@@ -221,7 +222,7 @@ public final class Main implements Callable<Integer> {
         } catch (Throwable e) {
             // Not a known failure (those return their code): one line, and the process ends
             // instead of lingering on threads that start-up left behind.
-            System.err.println("order-worker: stopped by an unexpected error: " + e);
+            System.err.println("order-worker: stopped by an unexpected error: " + describe(e));
             code = ExitCode.FAILED.code();
         }
         System.exit(code);
@@ -234,15 +235,26 @@ public final class Main implements Callable<Integer> {
 
     /** Runs with {@code env} as the environment, so that tests can set it. */
     static int run(Map<String, String> env, String... args) {
-        return commandLine(env, StopSignals.install()).execute(args);
+        return commandLine(env).execute(args);
     }
 
-    /** The command line of a {@link Main} that reads {@code env} as its environment. */
+    /**
+     * The command line of a {@link Main} that reads {@code env} as its environment; it takes over
+     * the stop signals only when it runs.
+     */
     static CommandLine commandLine(Map<String, String> env) {
-        return commandLine(env, StopSignals.install());
+        return commandLine(env, null);
     }
 
-    /** The command line of a {@link Main} that reads {@code env} as its environment. */
+    /** An exception and, if it has one, its root cause: the part that usually says what went wrong. */
+    private static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? e.toString() : e + "; caused by " + root;
+    }
+
     private static CommandLine commandLine(Map<String, String> env, StopSignals signals) {
         Main main = new Main();
         main.signals = signals;
@@ -257,7 +269,7 @@ public final class Main implements Callable<Integer> {
         });
         // Whatever call() did not turn into a code: one line, no trace (main adds nothing to it).
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
-            commandLine.getErr().println("order-worker: stopped by an unexpected error: " + e);
+            commandLine.getErr().println("order-worker: stopped by an unexpected error: " + describe(e));
             return ExitCode.FAILED.code();
         });
         return cli;
@@ -265,6 +277,9 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (signals == null) {
+            signals = StopSignals.install();
+        }
         Optional<String> jvmProblem = PreviewCheck.problem();
         if (jvmProblem.isPresent()) {
             System.err.println("order-worker: " + jvmProblem.get());
