@@ -13,7 +13,7 @@ enum ExitCode {
     CLEAN(0, "stopped on SIGTERM/Ctrl-C (also during start-up); every order taken has its outcome and is committed"),
     /** A fatal error at run time; the log says which. Uncommitted orders are redone on restart. */
     FAILED(1, "fatal error at run time (see the log); uncommitted orders are redone on restart"),
-    /** A bad option or value, a malformed --bootstrap-servers, a taken --http-port, or a JVM without preview features. */
+    /** A bad option or value, a malformed --bootstrap-servers, a taken port, or a JVM without preview features. */
     CONFIG(2, "invalid configuration or runtime: one line names the option or the JVM problem, and the fix"),
     /** Stopped, but some orders did not finish within --drain-budget; they are redone. */
     DRAIN_BUDGET_EXCEEDED(3, "stopped, but some orders did not finish within --drain-budget; they will be redone"),

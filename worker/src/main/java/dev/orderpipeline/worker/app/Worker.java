@@ -32,6 +32,7 @@ import dev.orderpipeline.worker.steps.http.HttpVendorNotifier;
 import dev.orderpipeline.worker.config.StepServices;
 import java.net.http.HttpClient;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Clock;
@@ -86,6 +87,9 @@ public final class Worker implements AutoCloseable {
         String bootstrap = config.bootstrapServers();
         // The cheap checks first, so that a typo fails before a broker was started for nothing.
         requireFreePort(config.httpPort());
+        if (config.embeddedBroker()) {
+            requireFreeBrokerPort(config.embeddedBrokerPort());
+        }
         if (!config.embeddedBroker()) {
             StartupChecks.requireResolvable(bootstrap, BootstrapServers.parse(bootstrap).stream()
                     .map(BootstrapServers.Address::host).toList());
@@ -213,6 +217,19 @@ public final class Worker implements AutoCloseable {
             probe.bind(new InetSocketAddress(port));
         } catch (IOException e) {
             throw portTaken(port, e);
+        }
+    }
+
+    /** As {@link #requireFreePort}, for the embedded broker's port on the loopback address it listens on. */
+    private static void requireFreeBrokerPort(int port) {
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        } catch (IOException e) {
+            throw new ConfigException("--embedded-broker-port", "cannot listen on port " + port + " (" + e.getMessage()
+                    + "); stop what uses it (another broker?), or choose another port (0 picks a free one)");
         }
     }
 

@@ -118,6 +118,23 @@ class StartupFailureIT {
         }
     }
 
+    @Test
+    void embeddedBrokerPortInUse_exitsWithConfigCode_namingThePort_leavingNothingBehind() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+
+            Finished run = run("broker-port-taken", List.of("--enable-preview", "-Xmx256m", "-Djava.io.tmpdir=" + tmp),
+                    "--embedded-broker", "--embedded-broker-port", Integer.toString(port));
+
+            assertEquals(2, run.exit, run::describe);
+            String last = run.lines.getLast();
+            assertTrue(last.startsWith("order-worker: invalid configuration: --embedded-broker-port: cannot listen on port "
+                    + port + " ("), run::describe);
+            assertTrue(last.endsWith("or choose another port (0 picks a free one)"), run::describe);
+            assertNothingLeftIn(tmp);
+        }
+    }
+
     /** How a start-up ended: its exit code and every line it wrote. */
     private record Finished(int exit, String output, List<String> lines) {
         String describe() {
