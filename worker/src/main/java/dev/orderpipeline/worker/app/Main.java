@@ -21,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -320,16 +322,39 @@ public final class Main implements Callable<Integer> {
             return ExitCode.KAFKA_UNAVAILABLE.code();
         } catch (RuntimeException e) {
             // A Kafka client interrupted while it was being set up throws its own unchecked kind.
-            if (!signals.stopRequested()) {
+            if (signals.stopRequested()) {
+                return stoppedDuringStartUp(e.toString());
+            }
+            Optional<String> kafkaProblem = kafkaConfigProblem(e);
+            if (kafkaProblem.isEmpty()) {
                 throw e;
             }
-            return stoppedDuringStartUp(e.toString());
+            System.err.println("order-worker: invalid configuration: " + kafkaProblem.get());
+            return ExitCode.CONFIG.code();
         }
         signals.started(worker);
         PollLoop.Exit exit = worker.awaitExit();
         worker.close();
         log().info("exit code {} ({})", ExitCode.of(exit).code(), exit);
         return ExitCode.of(exit).code();
+    }
+
+    /**
+     * A Kafka client refused one of its properties (given with --kafka or as kafka.* in the file):
+     * the property and the problem, without the value, which may be a secret. Kafka's message
+     * reads "Invalid value V for configuration K[: problem]".
+     */
+    static Optional<String> kafkaConfigProblem(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.kafka.common.config.ConfigException && t.getMessage() != null) {
+                // Compiled here, not in a static field: Main's initialisation runs before main() takes over the signals.
+                Matcher m = Pattern.compile("(?s)Invalid value .* for configuration (\\S+?)(?:: (.*))?").matcher(t.getMessage());
+                return Optional.of(m.matches()
+                        ? "--kafka " + m.group(1) + ": invalid value" + (m.group(2) == null ? "" : "; " + m.group(2))
+                        : "--kafka: " + t.getMessage());
+            }
+        }
+        return Optional.empty();
     }
 
     private static int stoppedDuringStartUp(String when) {

@@ -137,6 +137,19 @@ class MainTest {
     }
 
     @Test
+    void kafkaPropertyTheClientRefuses_isAConfigError_namingTheKeyButNotTheValue() {
+        Captured run = run("--bootstrap-servers", "127.0.0.1:1", "--connect-timeout", "3s",
+                "--kafka", "security.protocol=BOGUS-VALUE");
+
+        assertEquals(2, run.exitCode, () -> "stderr: " + run.err);
+        List<String> lines = run.err.strip().lines().toList();
+        assertEquals("order-worker: invalid configuration: --kafka security.protocol: invalid value; String must be one of "
+                + "(case insensitive): SASL_SSL, PLAINTEXT, SSL, SASL_PLAINTEXT", lines.getLast(), run.err);
+        // The value might have been a secret; the effective-configuration line masks those on its own.
+        assertFalse(lines.getLast().contains("BOGUS-VALUE"), run.err);
+    }
+
+    @Test
     void help_listsEveryExitCode() {
         Captured run = run("--help");
 
