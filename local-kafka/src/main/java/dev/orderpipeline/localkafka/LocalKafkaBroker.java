@@ -29,6 +29,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
+import sun.misc.Signal;
 
 /**
  * A real single-node Kafka broker (KRaft, broker and controller in one), run inside this JVM
@@ -121,19 +122,36 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
     }
 
-    /** Runs a broker until Ctrl-C or SIGTERM: {@code --port N} (default 9092). */
+    /**
+     * Runs a broker until Ctrl-C or SIGTERM: {@code --port N} (default 9092). The signals are
+     * taken over before the broker starts: one that comes while it starts lets the start finish
+     * and then stops it, so its folder is deleted in every case. (With a shutdown hook added after
+     * the start, such a signal left the folder behind; a hook cannot wait for the start either,
+     * since Kafka's start-up does not finish while the JVM shuts down.)
+     */
     public static void main(String[] args) throws InterruptedException {
         int port = parsePort(args);
-        var broker = start(port);
-        var stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("local-kafka-shutdown").unstarted(() -> {
+        var stop = new CountDownLatch(1);
+        Signal.handle(new Signal("TERM"), signal -> stop.countDown());
+        Signal.handle(new Signal("INT"), signal -> stop.countDown());
+        LocalKafkaBroker broker;
+        try {
+            broker = start(port);
+        } catch (RuntimeException e) {
+            System.err.println("local-kafka: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        try {
+            if (stop.getCount() > 0) {
+                System.out.println("Local Kafka broker listening on " + broker.bootstrapServers()
+                        + " (data in " + broker.dataDir() + "). Ctrl-C to stop.");
+            }
+            stop.await();
+        } finally {
             broker.close();
-            stopped.countDown();
-        }));
-        System.out.println("Local Kafka broker listening on " + broker.bootstrapServers()
-                + " (data in " + broker.dataDir() + "). Ctrl-C to stop.");
-        // Keeps the JVM alive; the shutdown hook is what ends it.
-        stopped.await();
+        }
+        System.out.println("Local Kafka broker stopped; its data is deleted.");
     }
 
     private static int parsePort(String[] args) {

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +32,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class LocalKafkaBrokerIT {
@@ -100,6 +102,42 @@ class LocalKafkaBrokerIT {
         broker.close();
         broker.close();
         assertFalse(Files.exists(broker.dataDir()));
+    }
+
+    @Test
+    void main_stoppedWhileTheBrokerStarts_deletesItsFolder(@TempDir Path tmp) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Path log = tmp.resolve("broker.log");
+        Path dataParent = Files.createDirectory(tmp.resolve("data"));
+        Process process = new ProcessBuilder(java, "-Xmx256m", "-Djava.io.tmpdir=" + dataParent,
+                "-cp", System.getProperty("java.class.path"), LocalKafkaBroker.class.getName(), "--port", "0")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            await("the broker's folder exists: it is starting").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(10))
+                    .until(() -> folders(dataParent).size() == 1);
+
+            process.destroy();
+
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), () -> "still running 60 s after SIGTERM");
+            assertEquals(List.of(), folders(dataParent), () -> "left behind; output:\n" + readQuietly(log));
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    private static List<Path> folders(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.toList();
+        }
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return e.toString();
+        }
     }
 
     private static Admin admin(LocalKafkaBroker broker) {

@@ -46,11 +46,22 @@ public final class WorkerProcess implements AutoCloseable {
 
     /** Starts {@code Main} with {@code args} on this JVM's class path. */
     public static WorkerProcess start(String name, List<String> args) throws IOException {
+        return start(name, List.of("--enable-preview", "-Xmx256m"), args);
+    }
+
+    /**
+     * Starts {@code Main} with {@code args} on this JVM's class path, in a JVM given exactly
+     * {@code jvmOptions} (so also without {@code --enable-preview}, to see what a user sees then).
+     */
+    public static WorkerProcess start(String name, List<String> jvmOptions, List<String> args) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "--enable-preview", "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), "dev.orderpipeline.worker.app.Main"));
-        // A free port for /metrics and /health: several workers run side by side.
-        command.addAll(List.of("--http-port", "0"));
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.orderpipeline.worker.app.Main"));
+        if (!args.contains("--http-port")) {
+            // A free port for /metrics and /health: several workers run side by side.
+            command.addAll(List.of("--http-port", "0"));
+        }
         command.addAll(args);
         Path dir = Files.createDirectories(Path.of("target", "worker-processes"));
         Path log = dir.resolve(name + "-" + System.nanoTime() + ".log");

@@ -20,6 +20,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -41,19 +44,11 @@ import picocli.CommandLine.Option;
                 + "deadline, and publishes one outcome per order. Every option can also be set with the "
                 + "environment variable shown, or in the --config file; a flag wins over the environment, "
                 + "which wins over the file, which wins over the default.",
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-                "0:stopped on SIGTERM/Ctrl-C; every order taken has its outcome and is committed",
-                "1:fatal error at run time (see the log); uncommitted orders are redone on restart",
-                "2:invalid configuration (one line names the option and the problem)",
-                "3:stopped, but some orders did not finish within --drain-budget; they will be redone",
-                "4:the Kafka cluster could not be reached, or refused the credentials, at start-up"})
+        exitCodeListHeading = "%nExit codes:%n")
 public final class Main implements Callable<Integer> {
 
-    private static final Logger log = LoggerFactory.getLogger(Main.class);
-
-    static final int EXIT_CONFIG = 2;
-    static final int EXIT_UNREACHABLE = 4;
+    // No static logger: initialising this class must not set up logging before main() has
+    // taken over the stop signals (see main).
 
     @Option(names = LayeredDefaults.CONFIG_OPTION, paramLabel = "FILE",
             description = "Properties file with settings, one per line: the long option name without dashes "
@@ -94,7 +89,8 @@ public final class Main implements Callable<Integer> {
     String workerId;
 
     @Option(names = "--create-topics", defaultValue = "false",
-            description = "Create the three topics at start-up if missing. Env: CREATE_TOPICS (default: ${DEFAULT-VALUE}).")
+            description = "Create the three topics at start-up if missing; without it a missing topic stops start-up "
+                    + "with exit code 4. Env: CREATE_TOPICS (default: ${DEFAULT-VALUE}).")
     boolean createTopics;
 
     @Option(names = "--topic-partitions", defaultValue = "6",
@@ -215,8 +211,23 @@ public final class Main implements Callable<Integer> {
     /** Environment and {@code --config} file under the flags; set before parsing. */
     private LayeredDefaults defaults;
 
+    /** The stop signals: taken over by main() before parsing, else when the command runs. */
+    private StopSignals signals;
+
     public static void main(String[] args) {
-        System.exit(run(System.getenv(), args));
+        // First of all: from here on SIGTERM and Ctrl-C are ours. Before this line the JVM's own
+        // handler ends the process with 143; nothing of the worker has started then.
+        StopSignals signals = StopSignals.install();
+        int code;
+        try {
+            code = commandLine(System.getenv(), signals).execute(args);
+        } catch (Throwable e) {
+            // Not a known failure (those return their code): one line, and the process ends
+            // instead of lingering on threads that start-up left behind.
+            System.err.println("order-worker: stopped by an unexpected error: " + describe(e));
+            code = ExitCode.FAILED.code();
+        }
+        System.exit(code);
     }
 
     /** Runs with the process environment. */
@@ -229,33 +240,65 @@ public final class Main implements Callable<Integer> {
         return commandLine(env).execute(args);
     }
 
-    /** The command line of a {@link Main} that reads {@code env} as its environment. */
+    /**
+     * The command line of a {@link Main} that reads {@code env} as its environment; it takes over
+     * the stop signals only when it runs.
+     */
     static CommandLine commandLine(Map<String, String> env) {
+        return commandLine(env, null);
+    }
+
+    /** An exception and, if it has one, its root cause: the part that usually says what went wrong. */
+    private static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? e.toString() : e + "; caused by " + root;
+    }
+
+    private static CommandLine commandLine(Map<String, String> env, StopSignals signals) {
         Main main = new Main();
+        main.signals = signals;
         CommandLine cli = new CommandLine(main);
+        cli.getCommandSpec().usageMessage().exitCodeList(ExitCode.helpList());
         main.defaults = new LayeredDefaults(env, cli.getCommandSpec());
         cli.setDefaultValueProvider(main.defaults);
         cli.setParameterExceptionHandler((e, argv) -> {
             PrintWriter err = e.getCommandLine().getErr();
             err.println("order-worker: " + e.getMessage() + " (see --help)");
-            return EXIT_CONFIG;
+            return ExitCode.CONFIG.code();
+        });
+        // Whatever call() did not turn into a code: one line, no trace (main adds nothing to it).
+        cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            commandLine.getErr().println("order-worker: stopped by an unexpected error: " + describe(e));
+            return ExitCode.FAILED.code();
         });
         return cli;
     }
 
     @Override
     public Integer call() throws InterruptedException {
+        if (signals == null) {
+            signals = StopSignals.install();
+        }
+        Optional<String> jvmProblem = PreviewCheck.problem();
+        if (jvmProblem.isPresent()) {
+            System.err.println("order-worker: " + jvmProblem.get());
+            return ExitCode.CONFIG.code();
+        }
         WorkerConfig config;
         try {
             config = config();
         } catch (ConfigException | IllegalArgumentException e) {
             System.err.println("order-worker: invalid configuration: " + e.getMessage());
-            return EXIT_CONFIG;
+            return ExitCode.CONFIG.code();
         }
-        // From here on a stop signal is ours (before it, the JVM's default ends the process with 143);
-        // the line below tells that to whoever waits for the process to come up.
-        StopSignals signals = StopSignals.install();
-        log.info("effective configuration: {}", EffectiveConfig.describe(effectiveSettings()));
+        if (signals.stopRequested()) {
+            return stoppedDuringStartUp("before connecting");
+        }
+        // The line below tells whoever waits for the process that main() runs (and the signals are ours).
+        log().info("effective configuration: {}", EffectiveConfig.describe(effectiveSettings()));
         Worker worker;
         try {
             worker = Worker.start(config, Clock.systemUTC());
@@ -264,31 +307,63 @@ public final class Main implements Callable<Integer> {
                 throw e;
             }
             // Stopped before any order was taken: nothing to drain, a clean stop.
-            log.info("exit code {} (stopped during start-up, before taking any order)", PollLoop.Exit.CLEAN.code());
-            return PollLoop.Exit.CLEAN.code();
+            return stoppedDuringStartUp("before taking any order");
         } catch (ConfigException e) {
+            if (signals.stopRequested()) {
+                return stoppedDuringStartUp(e.getMessage());
+            }
             System.err.println("order-worker: invalid configuration: " + e.getMessage());
-            return EXIT_CONFIG;
+            return ExitCode.CONFIG.code();
         } catch (IllegalStateException e) {
             if (signals.stopRequested()) {
-                log.info("exit code {} (stopped during start-up: {})", PollLoop.Exit.CLEAN.code(), e.getMessage());
-                return PollLoop.Exit.CLEAN.code();
+                return stoppedDuringStartUp(e.getMessage());
             }
             System.err.println("order-worker: " + e.getMessage());
-            return EXIT_UNREACHABLE;
+            return ExitCode.KAFKA_UNAVAILABLE.code();
         } catch (RuntimeException e) {
             // A Kafka client interrupted while it was being set up throws its own unchecked kind.
-            if (!signals.stopRequested()) {
+            if (signals.stopRequested()) {
+                return stoppedDuringStartUp(e.toString());
+            }
+            Optional<String> kafkaProblem = kafkaConfigProblem(e);
+            if (kafkaProblem.isEmpty()) {
                 throw e;
             }
-            log.info("exit code {} (stopped during start-up: {})", PollLoop.Exit.CLEAN.code(), e.toString());
-            return PollLoop.Exit.CLEAN.code();
+            System.err.println("order-worker: invalid configuration: " + kafkaProblem.get());
+            return ExitCode.CONFIG.code();
         }
         signals.started(worker);
         PollLoop.Exit exit = worker.awaitExit();
         worker.close();
-        log.info("exit code {} ({})", exit.code(), exit);
-        return exit.code();
+        log().info("exit code {} ({})", ExitCode.of(exit).code(), exit);
+        return ExitCode.of(exit).code();
+    }
+
+    /**
+     * A Kafka client refused one of its properties (given with --kafka or as kafka.* in the file):
+     * the property and the problem, without the value, which may be a secret. Kafka's message
+     * reads "Invalid value V for configuration K[: problem]".
+     */
+    static Optional<String> kafkaConfigProblem(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.kafka.common.config.ConfigException && t.getMessage() != null) {
+                // Compiled here, not in a static field: Main's initialisation runs before main() takes over the signals.
+                Matcher m = Pattern.compile("(?s)Invalid value .* for configuration (\\S+?)(?:: (.*))?").matcher(t.getMessage());
+                return Optional.of(m.matches()
+                        ? "--kafka " + m.group(1) + ": invalid value" + (m.group(2) == null ? "" : "; " + m.group(2))
+                        : "--kafka: " + t.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static int stoppedDuringStartUp(String when) {
+        log().info("exit code {} (stopped during start-up, {})", ExitCode.CLEAN.code(), when);
+        return ExitCode.CLEAN.code();
+    }
+
+    private static Logger log() {
+        return LoggerFactory.getLogger(Main.class);
     }
 
     WorkerConfig config() {

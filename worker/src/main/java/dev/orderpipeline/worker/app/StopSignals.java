@@ -6,16 +6,17 @@ import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
- * SIGTERM and SIGINT, from the moment the process starts: while the worker is still starting
- * (connecting can take up to {@code --connect-timeout}) a signal abandons start-up by
- * interrupting the starting thread; once it runs, a signal asks it to drain and stop. Without
- * this, a signal during start-up killed the JVM with exit 143 instead of the documented 0.
+ * SIGTERM and SIGINT, from the first statement of {@code main}: while the worker is still
+ * starting (parsing, connecting, which can take up to {@code --connect-timeout}) a signal
+ * abandons start-up by interrupting the starting thread; once it runs, a signal asks it to drain
+ * and stop. Without this, a signal during start-up killed the JVM with exit 143 instead of the
+ * documented 0. Installing touches nothing but {@code sun.misc.Signal}: logging is set up only
+ * when a signal comes, so that the handlers are in place a few milliseconds after {@code main}
+ * begins.
  *
  * <p>Thread-safe: the JVM's signal threads call {@link #received(String)}, the main thread the rest.
  */
 final class StopSignals {
-
-    private static final Logger log = LoggerFactory.getLogger(StopSignals.class);
 
     private final Thread starter;
     @GuardedBy("this")
@@ -36,6 +37,7 @@ final class StopSignals {
     }
 
     synchronized void received(String name) {
+        Logger log = LoggerFactory.getLogger(StopSignals.class);
         received = true;
         if (worker != null) {
             log.info("{} received: stopping", name);

@@ -5,6 +5,8 @@ import dev.orderpipeline.localkafka.LocalKafkaBroker;
 import dev.orderpipeline.worker.config.ConfigException;
 import dev.orderpipeline.worker.config.WorkerConfig;
 import dev.orderpipeline.worker.kafka.KafkaWorker;
+import dev.orderpipeline.worker.kafka.StartupChecks;
+import dev.orderpipeline.worker.config.BootstrapServers;
 import dev.orderpipeline.worker.kafka.PollLoop;
 import dev.orderpipeline.worker.observe.HealthCheck;
 import dev.orderpipeline.worker.observe.HttpEndpoints;
@@ -30,8 +32,14 @@ import dev.orderpipeline.worker.steps.http.HttpVendorNotifier;
 import dev.orderpipeline.worker.config.StepServices;
 import java.net.http.HttpClient;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Clock;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,28 +76,40 @@ public final class Worker implements AutoCloseable {
      * Starts the worker: the local broker if asked for, a connection check, topics if asked
      * for, the HTTP endpoints, then the poll thread.
      *
-     * @throws IllegalStateException if the cluster cannot be reached
+     * @throws IllegalStateException if the cluster cannot be reached or used (a topic missing)
      * @throws ConfigException       if the HTTP port cannot be listened on
      */
     public static Worker start(WorkerConfig config, Clock clock) throws InterruptedException {
         LocalKafkaBroker broker = null;
         Metrics metrics = null;
         HttpEndpoints http = null;
+        boolean started = false;
         String bootstrap = config.bootstrapServers();
+        // The cheap checks first, so that a typo fails before a broker was started for nothing.
+        requireFreePort(config.httpPort());
         if (config.embeddedBroker()) {
-            broker = LocalKafkaBroker.start(config.embeddedBrokerPort());
-            bootstrap = broker.bootstrapServers();
-            log.warn("LOCAL DEVELOPMENT BROKER in use at {} (--embedded-broker): single node, data deleted on exit. "
-                    + "Not for production.", bootstrap);
+            requireFreeBrokerPort(config.embeddedBrokerPort());
+        }
+        if (!config.embeddedBroker()) {
+            StartupChecks.requireResolvable(bootstrap, BootstrapServers.parse(bootstrap).stream()
+                    .map(BootstrapServers.Address::host).toList());
         }
         try {
+            if (config.embeddedBroker()) {
+                broker = startBroker(config.embeddedBrokerPort());
+                bootstrap = broker.bootstrapServers();
+                log.warn("LOCAL DEVELOPMENT BROKER in use at {} (--embedded-broker): single node, data deleted on exit. "
+                        + "Not for production.", bootstrap);
+            }
             KafkaWorker.Settings settings = new KafkaWorker.Settings(bootstrap, config.groupId(), config.workerId(),
                     config.ordersTopic(), config.resultsTopic(), config.deadLetterTopic(), config.maxInFlight(),
                     config.ordering(), config.delivery(), config.commitInterval(), config.drainBudget(), config.orderDeadline(), config.kafkaOverrides());
-            String clusterId = KafkaWorker.checkConnection(settings, config.connectTimeout());
+            String clusterId = StartupChecks.checkConnection(settings, config.connectTimeout());
             log.info("connected to Kafka cluster {} at {}", clusterId, bootstrap);
             if (config.createTopics() || config.embeddedBroker()) {
                 KafkaWorker.createTopics(settings, config.topicPartitions());
+            } else {
+                StartupChecks.requireTopics(settings, config.connectTimeout());
             }
             metrics = Metrics.create();
             WorkerMetrics workerMetrics = new WorkerMetrics(metrics.registry());
@@ -122,26 +142,107 @@ public final class Worker implements AutoCloseable {
                     config.resultsTopic(), config.deadLetterTopic(), config.orderDeadline().toMillis(),
                     config.maxInFlight(), config.ordering().name().toLowerCase(java.util.Locale.ROOT), config.delivery().option(),
                     config.courierPoolSize());
-            return new Worker(broker, kafka, tracker, couriers, bootstrap, metrics, http, payments);
-        } catch (InterruptedException | RuntimeException e) {
-            if (http != null) {
-                http.close();
+            Worker worker = new Worker(broker, kafka, tracker, couriers, bootstrap, metrics, http, payments);
+            started = true;
+            return worker;
+        } finally {
+            // Whatever stopped start-up, also an Error: nothing it started may outlive it (the
+            // broker's threads would keep the JVM up, its temporary folder would stay behind).
+            if (!started) {
+                // A stop signal interrupted start-up: the clean-up itself must not be cut short.
+                boolean interrupted = Thread.interrupted();
+                try {
+                    if (http != null) {
+                        http.close();
+                    }
+                    if (metrics != null) {
+                        metrics.close();
+                    }
+                    if (broker != null) {
+                        broker.close();
+                    }
+                } finally {
+                    if (interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
             }
-            if (metrics != null) {
-                metrics.close();
+        }
+    }
+
+    /**
+     * Starts the local broker on a thread of its own. Kafka's classes do not survive an interrupt
+     * while they initialise (a stop signal during start-up interrupts this thread): a static
+     * initialiser failed, printed its trace and took the process down with exit 1. Interrupted
+     * here, the broker finishes starting undisturbed, is closed (its folder deleted), and the
+     * interrupt goes on as usual.
+     */
+    private static LocalKafkaBroker startBroker(int port) throws InterruptedException {
+        CompletableFuture<LocalKafkaBroker> starting = new CompletableFuture<>();
+        Thread.ofPlatform().name("local-kafka-start").start(() -> {
+            try {
+                starting.complete(LocalKafkaBroker.start(port));
+            } catch (Throwable e) {
+                starting.completeExceptionally(e);
             }
-            if (broker != null) {
-                broker.close();
+        });
+        try {
+            return starting.get();
+        } catch (InterruptedException e) {
+            try {
+                // join() waits without reacting to interrupts.
+                starting.join().close();
+            } catch (CompletionException failed) {
+                // It did not start, so there is nothing to close; the stop is what matters now.
             }
             throw e;
+        } catch (ExecutionException e) {
+            switch (e.getCause()) {
+                case RuntimeException r -> throw r;
+                case Error r -> throw r;
+                default -> throw new IllegalStateException(e.getCause());
+            }
         }
+    }
+
+    /**
+     * Fails before anything starts if {@code port} is taken: the real bind comes after the
+     * broker and the connection, and its failure would only come then. 0 (any free port) is free.
+     */
+    private static void requireFreePort(int port) {
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(port));
+        } catch (IOException e) {
+            throw portTaken(port, e);
+        }
+    }
+
+    /** As {@link #requireFreePort}, for the embedded broker's port on the loopback address it listens on. */
+    private static void requireFreeBrokerPort(int port) {
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        } catch (IOException e) {
+            throw new ConfigException("--embedded-broker-port", "cannot listen on port " + port + " (" + e.getMessage()
+                    + "); stop what uses it (another broker?), or choose another port (0 picks a free one)");
+        }
+    }
+
+    private static ConfigException portTaken(int port, IOException e) {
+        return new ConfigException("--http-port (HTTP_PORT)", "cannot listen on port " + port + " (" + e.getMessage()
+                + "); stop what uses it, or choose another port (0 picks a free one)");
     }
 
     private static HttpEndpoints listen(int port, Metrics metrics, HealthCheck health) {
         try {
             return HttpEndpoints.start(port, metrics, health);
         } catch (IOException e) {
-            throw new ConfigException("--http-port (HTTP_PORT)", "cannot listen on port " + port + ": " + e.getMessage());
+            throw portTaken(port, e);
         }
     }
 

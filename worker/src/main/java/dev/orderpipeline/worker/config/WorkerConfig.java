@@ -114,6 +114,9 @@ public record WorkerConfig(
             throw new ConfigException("--bootstrap-servers (KAFKA_BOOTSTRAP_SERVERS)",
                     "not set; give the Kafka address, or --embedded-broker for a local development broker");
         }
+        if (!embeddedBroker) {
+            BootstrapServers.parse(bootstrapServers);
+        }
         if (embeddedBrokerPort < 0 || embeddedBrokerPort > 65_535) {
             throw new ConfigException("--embedded-broker-port", "must be 0..65535, got " + embeddedBrokerPort);
         }

@@ -196,37 +196,6 @@ public final class KafkaWorker implements AutoCloseable {
     }
 
     /**
-     * Asks the cluster for its id, so that a wrong address or credentials stop start-up with a
-     * clear message instead of a worker that polls nothing forever.
-     *
-     * @throws IllegalStateException with a one-line reason if the cluster did not answer in time
-     */
-    public static String checkConnection(Settings settings, Duration timeout) throws InterruptedException {
-        Map<String, Object> props = common(settings);
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 15_000));
-        Admin admin = Admin.create(props);
-        try {
-            return admin.describeCluster().clusterId().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof org.apache.kafka.common.errors.AuthenticationException) {
-                // Reachable, but the credentials were refused: say that, not "cannot reach".
-                throw new IllegalStateException("Kafka at " + settings.bootstrapServers() + " refused the credentials: "
-                        + e.getCause().getMessage(), e.getCause());
-            }
-            throw new IllegalStateException("cannot reach Kafka at " + settings.bootstrapServers() + ": "
-                    + e.getCause().getMessage(), e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("cannot reach Kafka at " + settings.bootstrapServers() + " within "
-                    + timeout.toSeconds() + " s", e);
-        } finally {
-            // Not the default close, which waits for the pending request: after an interrupt
-            // (a stop signal during start-up) that is up to the whole connect timeout.
-            admin.close(Duration.ZERO);
-        }
-    }
-
-    /**
      * Creates the orders, results and dead-letter topics if they do not exist yet. For
      * development and tests; production topics are usually created by whoever runs the cluster.
      */
@@ -309,7 +278,7 @@ public final class KafkaWorker implements AutoCloseable {
         producerMetrics.close();
     }
 
-    private static Map<String, Object> common(Settings settings) {
+    static Map<String, Object> common(Settings settings) {
         Map<String, Object> props = new HashMap<>();
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         props.putAll(settings.overrides());

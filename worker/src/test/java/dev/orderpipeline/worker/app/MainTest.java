@@ -42,6 +42,12 @@ class MainTest {
 
     static Stream<Arguments> badConfigurations() {
         return Stream.of(
+                Arguments.of(new String[] {"--bootstrap-servers", "localhost"},
+                        "--bootstrap-servers (KAFKA_BOOTSTRAP_SERVERS): \"localhost\" is not host:port; write e.g. localhost:9092"),
+                Arguments.of(new String[] {"--bootstrap-servers", "kafka-1:9092,kafka-2"},
+                        "--bootstrap-servers (KAFKA_BOOTSTRAP_SERVERS): \"kafka-2\" is not host:port; write e.g. kafka-2:9092"),
+                Arguments.of(new String[] {"--bootstrap-servers", "kafka-1:0"},
+                        "--bootstrap-servers (KAFKA_BOOTSTRAP_SERVERS): \"kafka-1:0\" has port 0; a port is 1..65535"),
                 Arguments.of(new String[] {"--bootstrap-servers", "127.0.0.1:9092", "--order-deadline", "soon"},
                         "--order-deadline (ORDER_DEADLINE): \"soon\" is not a duration"),
                 Arguments.of(new String[] {"--bootstrap-servers", "127.0.0.1:9092", "--order-deadline", "0s"},
@@ -128,6 +134,19 @@ class MainTest {
         assertTrue(run.err.contains("cannot reach Kafka at 127.0.0.1:1"), () -> "got " + run.err);
         // Bounded, not a hang; generous for a loaded 2-core CI machine.
         assertTrue(seconds < 25, () -> "took " + seconds + " s");
+    }
+
+    @Test
+    void kafkaPropertyTheClientRefuses_isAConfigError_namingTheKeyButNotTheValue() {
+        Captured run = run("--bootstrap-servers", "127.0.0.1:1", "--connect-timeout", "3s",
+                "--kafka", "security.protocol=BOGUS-VALUE");
+
+        assertEquals(2, run.exitCode, () -> "stderr: " + run.err);
+        List<String> lines = run.err.strip().lines().toList();
+        assertEquals("order-worker: invalid configuration: --kafka security.protocol: invalid value; String must be one of "
+                + "(case insensitive): SASL_SSL, PLAINTEXT, SSL, SASL_PLAINTEXT", lines.getLast(), run.err);
+        // The value might have been a secret; the effective-configuration line masks those on its own.
+        assertFalse(lines.getLast().contains("BOGUS-VALUE"), run.err);
     }
 
     @Test
