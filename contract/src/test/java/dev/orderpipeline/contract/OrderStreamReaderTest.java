@@ -9,8 +9,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -21,7 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The stream reader is only a shortcut: every record decodes to exactly what data binding
- * makes of it, valid or not, with the same reason.
+ * makes of it, valid or not, with the same reason; on malformed records the reader's own verdict
+ * (where it gives one) is data binding's, and both reject them.
  */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class OrderStreamReaderTest {
@@ -30,6 +34,10 @@ class OrderStreamReaderTest {
 
     private final OrderCodec codec = new OrderCodec(OrderCodecTest.LIMIT);
     private final OrderStreamReader reader = new OrderStreamReader(MAPPER.getFactory());
+    private static final OrderRules RULES = new OrderRules();
+    /** The problems decodeOrder finds in the bytes, before any JSON reading. */
+    private static final Set<DecodedOrder.Problem> BYTE_CHECKS = EnumSet.of(
+            DecodedOrder.Problem.NULL_VALUE, DecodedOrder.Problem.OVERSIZED, DecodedOrder.Problem.INVALID_UTF8);
 
     /** Valid orders of every simulation, as the producer writes them: the stream reader must take these. */
     static Stream<Arguments> samples() {
@@ -141,6 +149,72 @@ class OrderStreamReaderTest {
         }
     }
 
+    /**
+     * Every malformed or rule-breaking case of the codec's table is rejected both ways with the
+     * case's problem, and the hand-written reader never lets one through: it either leaves the
+     * record to data binding or reads it and its verdict (the rules on what it read) is data
+     * binding's problem and reason.
+     */
+    @ParameterizedTest(name = "{argumentSetName}")
+    @MethodSource("dev.orderpipeline.contract.OrderCodecTest#cases")
+    void malformedRecords_areRejectedByTheReaderAndByDataBinding_forTheSameProblem(OrderCodecTest.Case c) {
+        DecodedOrder bound = codec.decodeOrderWithDataBinding(c.input());
+        DecodedOrder decoded = codec.decodeOrder(c.input());
+
+        check(bound instanceof DecodedOrder.Invalid i && i.problem() == c.problem() && i.reason().contains(c.reasonContains()),
+                c.input(), bound, "data binding rejects it: " + c.problem() + " " + c.reasonContains());
+        check(decoded instanceof DecodedOrder.Invalid i && i.problem() == c.problem() && i.reason().contains(c.reasonContains()),
+                c.input(), decoded, "decodeOrder rejects it: " + c.problem() + " " + c.reasonContains());
+        DecodedOrder readers = readersVerdict(c.input());
+        check(readers == null || sameVerdict(readers, bound), c.input(), readers,
+                "left to data binding, or data binding's verdict " + bound);
+    }
+
+    /** The unusual shapes too: where the reader gives a verdict of its own, it is data binding's. */
+    @ParameterizedTest(name = "{argumentSetName}")
+    @MethodSource("unusual")
+    void unusualShapes_theReadersOwnVerdict_isDataBindings(byte[] input) {
+        DecodedOrder readers = readersVerdict(input);
+        DecodedOrder bound = codec.decodeOrderWithDataBinding(input);
+
+        check(readers == null || sameVerdict(readers, bound), input, readers, "left to data binding, or " + bound);
+    }
+
+    /**
+     * Positive control for the two tests above: a plain-shaped order that breaks a rule is read by
+     * the hand-written reader (it does not defer), and its verdict is data binding's, reason and all.
+     */
+    @Test
+    void plainOrderBreakingARule_isJudgedByTheReader_asDataBindingJudgesIt() {
+        byte[] negative = order(o -> ((ObjectNode) o.get("amount")).put("minorUnits", -2200));
+
+        DecodedOrder readers = readersVerdict(negative);
+        DecodedOrder bound = codec.decodeOrderWithDataBinding(negative);
+
+        check(readers instanceof DecodedOrder.Invalid r && r.problem() == DecodedOrder.Problem.RULE_VIOLATION
+                        && r.reason().equals("amount must be positive, got -2200"),
+                negative, readers, "the reader's own RULE_VIOLATION \"amount must be positive, got -2200\"");
+        check(sameVerdict(readers, bound), negative, readers, bound);
+    }
+
+    /**
+     * Why the byte checks must stay in front of the reader: on its own it reads UTF-16 and a
+     * byte order mark (Jackson detects the encoding), which the contract rejects.
+     */
+    @Test
+    void readerAlone_readsUtf16AndAByteOrderMark_soDecodeOrdersByteChecksComeFirst() {
+        byte[] utf16 = new String(order(o -> { }), StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_16LE);
+        byte[] bom = concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, order(o -> { }));
+
+        for (byte[] input : List.of(utf16, bom)) {
+            OrderPlaced alone = reader.read(input);
+            DecodedOrder decoded = codec.decodeOrder(input);
+
+            check(alone != null, input, alone, "read by the reader alone (if not, this test's premise is gone)");
+            check(problem(decoded) == DecodedOrder.Problem.INVALID_UTF8, input, decoded, "INVALID_UTF8 from decodeOrder");
+        }
+    }
+
     @ParameterizedTest(name = "{argumentSetName}")
     @MethodSource("samples")
     void producersOrders_takeTheStreamReader(byte[] input) {
@@ -158,6 +232,36 @@ class OrderStreamReaderTest {
         check(got == null, unknown, got, "left to data binding (the reader cannot tell their keys apart)");
         DecodedOrder decoded = codec.decodeOrder(unknown);
         check(decoded.equals(new DecodedOrder.Valid(OrderCodecTest.BASE)), unknown, decoded, "Valid " + OrderCodecTest.BASE);
+    }
+
+    /**
+     * What the hand-written reader alone makes of {@code bytes}: {@code null} when it leaves the
+     * record to data binding, else its order judged by the same rules decodeOrder applies.
+     */
+    private DecodedOrder readersVerdict(byte[] bytes) {
+        if (bytes == null || BYTE_CHECKS.contains(problem(codec.decodeOrderWithDataBinding(bytes)))) {
+            return null; // decodeOrder's byte checks answer before the reader is reached
+        }
+        OrderPlaced plain = reader.read(bytes);
+        if (plain == null) {
+            return null;
+        }
+        return RULES.check(plain)
+                .<DecodedOrder>map(v -> new DecodedOrder.Invalid(v.problem(), v.reason(), Optional.ofNullable(plain.orderId())))
+                .orElseGet(() -> new DecodedOrder.Valid(plain));
+    }
+
+    private static DecodedOrder.Problem problem(DecodedOrder decoded) {
+        return decoded instanceof DecodedOrder.Invalid i ? i.problem() : null;
+    }
+
+    /** Same acceptance and order, or the same problem and reason. */
+    private static boolean sameVerdict(DecodedOrder a, DecodedOrder b) {
+        return switch (a) {
+            case DecodedOrder.Valid v -> v.equals(b);
+            case DecodedOrder.Invalid i -> b instanceof DecodedOrder.Invalid j
+                    && i.problem() == j.problem() && i.reason().equals(j.reason());
+        };
     }
 
     private static OrderPlaced bind(byte[] bytes) {

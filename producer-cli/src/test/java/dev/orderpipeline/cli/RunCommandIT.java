@@ -25,6 +25,14 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class RunCommandIT {
 
+    /**
+     * How long a run waits for orders the fake worker never answers. The wait always runs out in
+     * those tests, so it is their cost; it only has to outlast the answers that do come, which the
+     * fake worker sends as soon as it reads an order (well under a second on an idle machine), so
+     * 20 s leaves a wide margin on a loaded one. A shorter wait made the exact counts flake.
+     */
+    private static final String LOSS_WAIT = "20s";
+
     private String orders;
     private String results;
     private String deadLetters;
@@ -82,17 +90,17 @@ class RunCommandIT {
         Set<String> lost = Set.of("it-lost-000005", "it-lost-000010", "it-lost-000025");
         CliRun run;
         try (FakeWorker _ = new FakeWorker(orders, results, deadLetters, lost, Set.of())) {
-            run = run("--count", "25", "--seed", "1", "--key-space", "it-lost", "--timeout", "3s");
+            run = run("--count", "25", "--seed", "1", "--key-space", "it-lost", "--timeout", LOSS_WAIT);
         }
 
         assertEquals(75, run.exitCode(), run.toString());
         assertLines(run.out(),
                 "answers   22 of 25 outcomes on " + results,
-                "missing     3 orders got no answer within 3s:",
+                "missing     3 orders got no answer within " + LOSS_WAIT + ":",
                 "  it-lost-000005                 valid, no outcome",
                 "  it-lost-000010                 valid, no outcome",
                 "  it-lost-000025                 valid, no outcome");
-        assertTrue(run.err().contains("order-cli: 3 of 25 orders got no answer within 3s"), run.err());
+        assertTrue(run.err().contains("order-cli: 3 of 25 orders got no answer within " + LOSS_WAIT), run.err());
     }
 
     @Test
@@ -122,7 +130,7 @@ class RunCommandIT {
         }
         CliRun run;
         try (FakeWorker _ = new FakeWorker(orders, results, deadLetters, Set.of("it-stale-000001"), Set.of())) {
-            run = run("--count", "3", "--seed", "1", "--key-space", "it-stale", "--timeout", "3s");
+            run = run("--count", "3", "--seed", "1", "--key-space", "it-stale", "--timeout", LOSS_WAIT);
         }
 
         assertEquals(75, run.exitCode(), run.toString());

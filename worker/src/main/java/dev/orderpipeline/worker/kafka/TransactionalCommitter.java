@@ -85,7 +85,9 @@ final class TransactionalCommitter implements Committer {
     /** A failure is fatal here too: the transaction holds results of every partition, not only the revoked ones. */
     @Override
     public void commitBeforeHandOver(Offsets offsets) throws InterruptedException {
-        commitNow(offsets);
+        if (commitNow(offsets) == Result.ABORTED) {
+            metrics.transactionAbortedAtHandOver();
+        }
     }
 
     @Override

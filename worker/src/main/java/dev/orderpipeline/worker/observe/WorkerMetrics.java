@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
@@ -63,6 +64,9 @@ public final class WorkerMetrics {
     private final Counter transactionsCommitted;
     private final Counter transactionsAborted;
     private final Counter commitMetadataTruncated;
+    // Not exported: transactions{result=aborted} already counts these aborts. Kept apart so that a
+    // test can tell an abort at a hand-over from one at an interval commit. Poll thread writes.
+    private final LongAdder transactionsAbortedAtHandOver = new LongAdder();
 
     public WorkerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -117,6 +121,16 @@ public final class WorkerMetrics {
     /** A transaction aborted: its orders are redone from the committed offsets. Poll thread. */
     public void transactionAborted() {
         transactionsAborted.increment();
+    }
+
+    /** The commit before partitions were handed over aborted (also counted by {@link #transactionAborted}). Poll thread. */
+    public void transactionAbortedAtHandOver() {
+        transactionsAbortedAtHandOver.increment();
+    }
+
+    /** Transactions aborted by the commit before a hand-over, so far. */
+    public long transactionsAbortedAtHandOver() {
+        return transactionsAbortedAtHandOver.sum();
     }
 
     /** A commit's metadata left finished offsets out: a broken invariant. Poll thread. */

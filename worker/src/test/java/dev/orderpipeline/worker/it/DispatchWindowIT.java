@@ -31,17 +31,18 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The dispatch window on the real broker, in exactly-once mode: one partition whose every
+ * The dispatch window on the real broker, in both delivery modes: one partition whose every
  * other order is slow, starting with the one at its low mark, and thousands behind it. Without
  * the window the worker would finish 3,000 fast orders spread over 6,000 offsets above the slow
  * one, more than the commit metadata can hold; a stop in the middle would then leave some of
  * them to be answered a second time by the next worker.
  */
-@Timeout(300)
+@Timeout(600)
 class DispatchWindowIT {
 
     private static final Duration WAIT = Duration.ofSeconds(150);
@@ -49,21 +50,26 @@ class DispatchWindowIT {
     /** The dispatch window, in offsets (README, "Delivery guarantees"). */
     private static final int WINDOW = 2_247;
 
-    private static WorkerConfig config(PipelineTopics topics, String workerId, Duration deadline) {
+    private static WorkerConfig config(PipelineTopics topics, String workerId, Duration deadline, Delivery delivery) {
         return new WorkerConfig(topics.bootstrapServers(), false, 0, topics.orders, topics.results, topics.deadLetters,
                 topics.groupId, workerId, false, PipelineTopics.PARTITIONS, deadline, 10_000, Ordering.UNORDERED,
                 Duration.ofSeconds(1), Duration.ofMillis(300), 20_000, OrderCodec.DEFAULT_MAX_ORDER_BYTES,
                 SimulationSettings.fixedLatency(Duration.ofMillis(5)), Map.of(), Duration.ofSeconds(30))
-                .withDelivery(Delivery.EXACTLY_ONCE);
+                .withDelivery(delivery);
     }
 
     private static double skipped(Worker worker) {
         return worker.stats().registry().get("records.skipped").counter().count();
     }
 
-    @Test
-    void slowOrderAtTheLowMark_thousandsBehind_stopAndRestart_everyOrderAnsweredExactlyOnce() throws Exception {
-        try (PipelineTopics topics = new PipelineTopics("eos-window");
+    /**
+     * Both modes: the window and the commit metadata are the same in each; at-least-once commits
+     * the offsets and metadata at the stop, exactly-once in the stop's last transaction.
+     */
+    @ParameterizedTest
+    @EnumSource(Delivery.class)
+    void slowOrderAtTheLowMark_thousandsBehind_stopAndRestart_everyOrderAnsweredExactlyOnce(Delivery delivery) throws Exception {
+        try (PipelineTopics topics = new PipelineTopics(delivery == Delivery.EXACTLY_ONCE ? "eos-window" : "alo-window");
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(TestKafka.producerProps())) {
             Random random = new Random(11);
             OrderCodec codec = new OrderCodec();
@@ -81,7 +87,7 @@ class DispatchWindowIT {
             }
 
             // First worker: the slow orders outlast the run; it is stopped while they hold the low mark.
-            Worker first = Worker.start(config(topics, "win-first", Duration.ofSeconds(40)), Clock.systemUTC());
+            Worker first = Worker.start(config(topics, "win-first", Duration.ofSeconds(40), delivery), Clock.systemUTC());
             PollLoop.Exit firstExit;
             long firstTruncations;
             try {
@@ -100,7 +106,7 @@ class DispatchWindowIT {
                     () -> answeredFirst + " orders answered: more started than the window allows");
 
             // Second worker: the slow orders now time out quickly; the fast ones answered are skipped.
-            Worker second = Worker.start(config(topics, "win-second", Duration.ofSeconds(1)), Clock.systemUTC());
+            Worker second = Worker.start(config(topics, "win-second", Duration.ofSeconds(1), delivery), Clock.systemUTC());
             double skipped;
             long secondTruncations;
             try {
@@ -121,8 +127,8 @@ class DispatchWindowIT {
             assertEquals(Set.of(), topics.duplicates(), "orders with more than one committed outcome");
             assertEquals(answeredFirst, (long) skipped, "the first worker's answered orders skipped by the second");
             assertEquals(0, secondTruncations, "commit metadata truncated");
-            System.out.printf("window: %d orders answered before the stop, %d skipped after it, 0 duplicates%n",
-                    answeredFirst, (long) skipped);
+            System.out.printf("window (%s): %d orders answered before the stop, %d skipped after it, 0 duplicates%n",
+                    delivery, answeredFirst, (long) skipped);
         }
     }
 }

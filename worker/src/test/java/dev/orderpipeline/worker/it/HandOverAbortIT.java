@@ -29,8 +29,9 @@ import org.junit.jupiter.api.Timeout;
  * Exactly-once when the commit that hands partitions over fails: the first worker's open
  * transaction is spoilt (an outcome too large for its producer) and, with a long commit
  * interval, the next commit it tries is the one before it gives a partition to a joining
- * worker. That commit aborts; the first worker rewinds the partitions it keeps, the joining
- * worker starts the one it gets from the last committed offset. Regression test: the rewind
+ * worker. That commit aborts (the worker counts it as an abort at a hand-over); the first
+ * worker rewinds the partitions it keeps, the joining worker starts the one it gets from the
+ * last committed offset. Regression test: the rewind
  * once called {@code seekToBeginning} with an empty list, which Kafka reads as "every assigned
  * partition", and redid every order already committed.
  */
@@ -38,6 +39,8 @@ import org.junit.jupiter.api.Timeout;
 class HandOverAbortIT {
 
     private static final Duration WAIT = Duration.ofSeconds(90);
+    /** Longer than the spoilt worker needs to reach 50 outcomes and the joining worker to join, even on a loaded machine. */
+    private static final Duration SPOILT_COMMIT_INTERVAL = Duration.ofSeconds(40);
 
     private static WorkerConfig config(PipelineTopics topics, String workerId, Duration commitInterval, Map<String, String> kafka) {
         return new WorkerConfig(topics.bootstrapServers(), false, 0, topics.orders, topics.results, topics.deadLetters,
@@ -67,13 +70,18 @@ class HandOverAbortIT {
             assertEquals(PollLoop.Exit.CLEAN, first.awaitExit());
             first.close();
 
-            // A worker whose first transaction is spoilt, and whose first commit comes late.
-            Worker spoilt = Worker.start(config(topics, "ho-spoilt", Duration.ofSeconds(20), spoil), Clock.systemUTC());
+            // A worker whose first transaction is spoilt, and whose first interval commit comes
+            // late: the joining worker's rebalance comes first, so the commit before the hand-over
+            // is the one that meets the spoilt transaction.
+            Worker spoilt = Worker.start(config(topics, "ho-spoilt", SPOILT_COMMIT_INTERVAL, spoil), Clock.systemUTC());
             topics.sendAll(orders.subList(200, 400));
             await("the spoilt worker has worked past the spoilt outcome").atMost(WAIT)
                     .until(() -> spoilt.stats().outcomes().values().stream().mapToLong(Long::longValue).sum() >= 50);
             Worker joining = Worker.start(config(topics, "ho-joining", Duration.ofMillis(200), Map.of()), Clock.systemUTC());
-            await("the spoilt worker aborted at the hand-over").atMost(WAIT).until(() -> spoilt.stats().transactionsAborted() >= 1);
+            await("the spoilt worker aborted at the hand-over").atMost(WAIT)
+                    .until(() -> spoilt.stats().transactionsAbortedAtHandOver() >= 1);
+            assertEquals(1, spoilt.stats().transactionsAborted(),
+                    "the spoilt transaction is aborted once, by the commit before the hand-over, not by an interval commit");
             topics.sendAll(orders.subList(400, 600));
             await("every order answered").atMost(WAIT).until(() -> topics.allHaveOutcomes(ids));
             await("everything committed").atMost(WAIT).until(topics::allCommitted);

@@ -37,6 +37,31 @@ class OffsetTrackerTest {
     }
 
     @Test
+    void sameOffsetWithNewMetadata_isCommittedOnce_andAnOlderConfirmationDoesNotUndoANewerOne() {
+        OffsetTracker tracker = new OffsetTracker();
+        for (long offset = 0; offset < 4; offset++) {
+            tracker.taken(P0, offset);
+        }
+        tracker.finished(P0, 0);
+        tracker.finished(P0, 2);
+        Map<TopicPartition, OffsetAndMetadata> older = tracker.committable();
+        tracker.committed(older);
+        tracker.finished(P0, 3);
+        Map<TopicPartition, OffsetAndMetadata> newer = tracker.committable();
+        assertEquals(older.get(P0).offset(), newer.get(P0).offset(), "1 still holds the commit back");
+        assertTrue(!newer.get(P0).metadata().equals(older.get(P0).metadata()), "3 finished is news for the metadata");
+
+        tracker.committed(newer);
+        assertTrue(tracker.committable().isEmpty(), () -> "the confirmed metadata offered again: " + tracker.committable());
+        // An asynchronous commit's confirmation may arrive after a later one's.
+        tracker.finished(P0, 1);
+        Map<TopicPartition, OffsetAndMetadata> last = tracker.committable();
+        tracker.committed(last);
+        tracker.committed(newer);
+        assertTrue(tracker.committable().isEmpty(), () -> "a late confirmation moved the commit back: " + tracker.committable());
+    }
+
+    @Test
     void doesNotCommitTheSameOffsetTwice() {
         OffsetTracker tracker = new OffsetTracker();
         tracker.taken(P0, 0);

@@ -68,6 +68,21 @@ class TransactionalCommitterTest {
     }
 
     @Test
+    void abortAtTheCommitBeforeAHandOver_isCountedAsOne_anAbortAtAnIntervalIsNot() throws Exception {
+        TransactionalCommitter committer = committer();
+        view.offered = OFFSETS;
+        producer.commitTransactionException = new TimeoutException("coordinator did not answer");
+
+        assertEquals(Committer.Result.ABORTED, committer.commitInterval(view));
+        assertEquals(0, metrics.transactionsAbortedAtHandOver(), "an interval commit's abort counted as a hand-over's");
+        committer.commitBeforeHandOver(view);
+
+        assertEquals(2, metrics.transactionsAborted());
+        assertEquals(1, metrics.transactionsAbortedAtHandOver());
+        assertEquals(2, view.discarded);
+    }
+
+    @Test
     void abortableCommitFailure_abortsTheTransaction_discardsItsOrders_andBeginsAnother() throws Exception {
         TransactionalCommitter committer = committer();
         view.offered = OFFSETS;
