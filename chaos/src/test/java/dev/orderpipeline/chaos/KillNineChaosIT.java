@@ -18,15 +18,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * kill -9 of the only worker at random moments, again and again, while 20,000 orders arrive at a
+ * kill -9 of the only worker at random moments, again and again, while 10,000 orders arrive at a
  * steady rate; each time a new worker takes over from the last commit.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class KillNineChaosIT {
 
-    private static final int ORDERS = 20_000;
+    private static final int ORDERS = 10_000;
     private static final int PER_SECOND = 250;
-    private static final int KILLS = 8;
+    private static final int KILLS = 4;
     private static final Duration WAIT = Duration.ofMinutes(2);
 
     @ParameterizedTest(name = "{0}")
