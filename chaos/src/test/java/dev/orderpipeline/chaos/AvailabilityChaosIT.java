@@ -50,6 +50,8 @@ class AvailabilityChaosIT {
     private static final Duration WAIT = Duration.ofMinutes(2);
     /** How long orders keep coming after the fault: the window in which gaps are measured. */
     private static final Duration OBSERVE = Duration.ofSeconds(20);
+    /** Steady running before the fault. */
+    private static final Duration STEADY_BEFORE_FAULT = Duration.ofSeconds(4);
     /** Target 2 s: no stop of the whole group (exactly-once: see {@link #groupGapLimit}). */
     private static final long GROUP_GAP_LIMIT_MS = 5_000;
     /**
@@ -150,7 +152,7 @@ class AvailabilityChaosIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.orderpipeline.chaos.Modes#all")
     void rollingRestartOfThree_groupNeverStops_noPartitionWaitsLong(DeliveryMode mode) throws Exception {
-        try (Crew crew = Crew.start(TestKafka.bootstrapServers(), "av-roll", mode, 3, Duration.ofSeconds(40))) {
+        try (Crew crew = Crew.start(TestKafka.bootstrapServers(), "av-roll", mode, 3, Duration.ofSeconds(45))) {
             long from = crew.watch.now();
             for (int i = 1; i <= 3; i++) {
                 String id = crew.id(i);
@@ -294,7 +296,7 @@ class AvailabilityChaosIT {
         }
 
         static Crew start(String bootstrap, String scenario, DeliveryMode mode, int workers) throws Exception {
-            return start(bootstrap, scenario, mode, workers, OBSERVE.plusSeconds(5));
+            return start(bootstrap, scenario, mode, workers, OBSERVE.plus(STEADY_BEFORE_FAULT).plusSeconds(3));
         }
 
         /**
@@ -320,6 +322,10 @@ class AvailabilityChaosIT {
                 await("every partition answered, by every worker").atMost(WAIT).until(() ->
                         crew.watch.resumedWithin(crew.watch.allPartitions(), 0).isPresent()
                                 && crew.workers.keySet().stream().allMatch(id -> crew.watch.firstOutcomeFrom(id, 0).isPresent()));
+                // The fault's moment, not a wait for a condition: a few commit intervals of steady
+                // work first, so that what a kill costs (duplicates, the open transaction) is that
+                // of a worker in its stride, not one that has just begun.
+                Thread.sleep(STEADY_BEFORE_FAULT);
                 return crew;
             } catch (Exception | Error e) {
                 crew.close();
