@@ -49,7 +49,7 @@ class AvailabilityChaosIT {
     private static final int PER_SECOND = 1_000;
     private static final Duration WAIT = Duration.ofMinutes(2);
     /** How long orders keep coming after the fault: the window in which gaps are measured. */
-    private static final Duration OBSERVE = Duration.ofSeconds(20);
+    private static final Duration OBSERVE = Duration.ofSeconds(15);
     /** Steady running before the fault. */
     private static final Duration STEADY_BEFORE_FAULT = Duration.ofSeconds(4);
     /** Target 2 s: no stop of the whole group (exactly-once: see {@link #groupGapLimit}). */
