@@ -52,7 +52,7 @@ public final class KafkaWorker implements AutoCloseable {
     /** A broker's default {@code message.max.bytes}: what a topic accepts unless it says otherwise. */
     static final int BROKER_DEFAULT_MESSAGE_BYTES = 1_048_588;
     /** The consumer's {@code session.timeout.ms} under the classic protocol: how long a dead member holds its partitions. */
-    public static final int SESSION_TIMEOUT_MS = 10_000;
+    static final int SESSION_TIMEOUT_MS = 10_000;
     /** The least {@code transaction.timeout.ms} the worker sets: see {@link #transactionTimeout}. */
     static final Duration MIN_TRANSACTION_TIMEOUT = Duration.ofSeconds(15);
     /** Room in the transaction timeout beyond one commit interval. */
@@ -336,10 +336,10 @@ public final class KafkaWorker implements AutoCloseable {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // Orders written in a transaction that was then aborted were never placed.
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        if (usesConsumerProtocol(settings)) {
-            // KIP-848, chosen by the operator: the broker assigns incrementally and owns the
-            // session timeout (group.consumer.session.timeout.ms); the client may set neither.
-        } else {
+        // With KIP-848's protocol, chosen by the operator (--kafka group.protocol=consumer), the
+        // broker assigns incrementally and owns the session timeout
+        // (group.consumer.session.timeout.ms): the client may set neither.
+        if (!usesConsumerProtocol(settings)) {
             // The classic protocol, stated: its session timeout is the client's to set (the
             // consumer protocol's is the broker's, 45 s at least on a default broker), and a
             // static member restarted within its session gets its partitions back at once
