@@ -50,6 +50,8 @@ final class ChaosTopics implements AutoCloseable {
     final String deadLetters;
     final String groupId;
 
+    final int partitions;
+
     private final String bootstrapServers;
     private final OrderCodec codec = new OrderCodec();
     private final KafkaProducer<byte[], byte[]> producer;
@@ -66,7 +68,13 @@ final class ChaosTopics implements AutoCloseable {
      * @param ordersConfig extra configuration of the orders topic (e.g. max.message.bytes)
      */
     ChaosTopics(String bootstrapServers, String scenario, short replicas, Map<String, String> ordersConfig) {
+        this(bootstrapServers, scenario, PARTITIONS, replicas, ordersConfig);
+    }
+
+    /** As above, with {@code partitions} partitions per topic instead of {@link #PARTITIONS}. */
+    ChaosTopics(String bootstrapServers, String scenario, int partitions, short replicas, Map<String, String> ordersConfig) {
         this.bootstrapServers = bootstrapServers;
+        this.partitions = partitions;
         String prefix = "%s-%06x".formatted(scenario, ThreadLocalRandom.current().nextInt(1 << 24));
         this.orders = prefix + "-orders";
         this.results = prefix + "-results";
@@ -76,9 +84,9 @@ final class ChaosTopics implements AutoCloseable {
         Map<String, String> ordersTopic = new java.util.HashMap<>(replicated);
         ordersTopic.putAll(ordersConfig);
         createTopics(bootstrapServers, List.of(
-                new NewTopic(orders, PARTITIONS, replicas).configs(ordersTopic),
-                new NewTopic(results, PARTITIONS, replicas).configs(replicated),
-                new NewTopic(deadLetters, PARTITIONS, replicas).configs(replicated)));
+                new NewTopic(orders, partitions, replicas).configs(ordersTopic),
+                new NewTopic(results, partitions, replicas).configs(replicated),
+                new NewTopic(deadLetters, partitions, replicas).configs(replicated)));
         this.producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
@@ -97,19 +105,19 @@ final class ChaosTopics implements AutoCloseable {
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS,
                 // Only answers a downstream reader would see.
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (int p = 0; p < PARTITIONS; p++) {
-            partitions.add(new TopicPartition(results, p));
+        List<TopicPartition> resultPartitions = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            resultPartitions.add(new TopicPartition(results, p));
         }
-        resultsReader.assign(partitions);
-        resultsReader.seekToBeginning(partitions);
+        resultsReader.assign(resultPartitions);
+        resultsReader.seekToBeginning(resultPartitions);
     }
 
-    /** Creates {@code topics} (of {@link #PARTITIONS} partitions each) and waits until their leaders serve. */
+    /** Creates {@code topics} and waits until their leaders serve. */
     static void createTopics(String bootstrapServers, List<NewTopic> topics) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             admin.createTopics(topics).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            awaitLeaders(admin, topics.stream().map(NewTopic::name).toList());
+            awaitLeaders(admin, topics);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating " + topics, e);
@@ -124,12 +132,12 @@ final class ChaosTopics implements AutoCloseable {
      * NOT_LEADER_OR_FOLLOWER and then OUT_OF_ORDER_SEQUENCE_NUMBER, and holds its records until
      * the delivery timeout. Only a leader answers "latest offset", so that is the check.
      */
-    private static void awaitLeaders(Admin admin, List<String> topics)
+    private static void awaitLeaders(Admin admin, List<NewTopic> topics)
             throws InterruptedException, ExecutionException, TimeoutException {
         Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
-        for (String topic : topics) {
-            for (int p = 0; p < PARTITIONS; p++) {
-                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        for (NewTopic topic : topics) {
+            for (int p = 0; p < topic.numPartitions(); p++) {
+                latest.put(new TopicPartition(topic.name(), p), OffsetSpec.latest());
             }
         }
         long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
@@ -162,6 +170,26 @@ final class ChaosTopics implements AutoCloseable {
                 "--kafka", "session.timeout.ms=6000", "--kafka", "heartbeat.interval.ms=1000"));
         args.addAll(mode.workerArgs());
         args.addAll(List.of(more));
+        return args;
+    }
+
+    /**
+     * Worker flags for this scenario's topics and group, in {@code mode}, with the worker's own
+     * defaults for everything else (commit interval, session timeout): what the availability
+     * scenarios measure. Followed by {@code more}.
+     */
+    List<String> defaultWorkerArgs(String workerId, DeliveryMode mode, String... more) {
+        List<String> args = new ArrayList<>(List.of(
+                "--bootstrap-servers", bootstrapServers,
+                "--orders-topic", orders, "--results-topic", results, "--dead-letter-topic", deadLetters,
+                "--group-id", groupId, "--worker-id", workerId));
+        args.addAll(mode.workerArgs());
+        args.addAll(List.of(more));
+        // -Dchaos.worker.args="--commit-interval 3s" measures a setting other than the default.
+        String extra = System.getProperty("chaos.worker.args", "").strip();
+        if (!extra.isEmpty()) {
+            args.addAll(List.of(extra.split("\\s+")));
+        }
         return args;
     }
 
@@ -222,7 +250,7 @@ final class ChaosTopics implements AutoCloseable {
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"))) {
             List<TopicPartition> partitions = new ArrayList<>();
-            for (int p = 0; p < PARTITIONS; p++) {
+            for (int p = 0; p < this.partitions; p++) {
                 partitions.add(new TopicPartition(deadLetters, p));
             }
             reader.assign(partitions);

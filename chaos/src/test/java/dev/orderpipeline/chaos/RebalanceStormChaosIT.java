@@ -24,9 +24,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class RebalanceStormChaosIT {
 
-    private static final int ORDERS = 5_000;
+    private static final int ORDERS = 2_400;
     private static final int PER_SECOND = 80;
-    private static final int CHANGES = 10;
+    private static final int CHANGES = 6;
     private static final Duration WAIT = Duration.ofMinutes(2);
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.orderpipeline.chaos.Modes#all")

@@ -154,6 +154,25 @@ public final class WorkerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * The HTTP status of {@code path} (such as {@code /health/live}) on the worker's endpoint
+     * port; empty before the endpoint is up or when it does not answer within 2 s.
+     */
+    public OptionalInt httpStatus(String path) throws InterruptedException {
+        Matcher port = HTTP_PORT.matcher(output());
+        if (!port.find()) {
+            return OptionalInt.empty();
+        }
+        try {
+            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + port.group(1) + path)).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            return OptionalInt.of(response.statusCode());
+        } catch (IOException e) {
+            return OptionalInt.empty();
+        }
+    }
+
     /** How many orders were in flight when the worker began to drain on SIGTERM, as it logged it. */
     public OptionalInt inFlightAtDrain() {
         Matcher m = DRAINING.matcher(output());

@@ -10,6 +10,7 @@ import dev.orderpipeline.worker.config.BootstrapServers;
 import dev.orderpipeline.worker.kafka.PollLoop;
 import dev.orderpipeline.worker.observe.HealthCheck;
 import dev.orderpipeline.worker.observe.HttpEndpoints;
+import dev.orderpipeline.worker.observe.KafkaReachability;
 import dev.orderpipeline.worker.observe.Metrics;
 import dev.orderpipeline.worker.observe.PollHealth;
 import dev.orderpipeline.worker.observe.WorkerMetrics;
@@ -114,7 +115,8 @@ public final class Worker implements AutoCloseable {
             metrics = Metrics.create();
             WorkerMetrics workerMetrics = new WorkerMetrics(metrics.registry());
             PollHealth health = new PollHealth(clock.instant());
-            http = listen(config.httpPort(), metrics, new HealthCheck(health, HealthCheck.staleAfter(config.commitInterval()), clock));
+            http = listen(config.httpPort(), metrics, new HealthCheck(health, HealthCheck.staleAfter(config.commitInterval()),
+                    KafkaReachability.of(bootstrap, clock), clock));
             log.info("metrics and health at http://0.0.0.0:{}/metrics, /health/live, /health/ready", http.port());
             StepTracker tracker = new StepTracker();
             CourierPool couriers = new CourierPool(config.courierPoolSize());

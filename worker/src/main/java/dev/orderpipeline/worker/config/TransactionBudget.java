@@ -5,34 +5,33 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * In exactly-once mode, a transaction stays open from the first result sent after a commit to
- * the next commit: up to a commit interval in normal running, and then, on a stop or a
- * revocation, the drain or revoke budget the worker waits for running orders before it
- * commits. The broker aborts a transaction open longer than the producer's
- * {@code transaction.timeout.ms}; the worker would then find its producer fenced, redo the
- * orders and exit 1 instead of handing over cleanly. So each budget, after a whole commit
- * interval, must leave {@link #SLACK} before that timeout.
+ * In exactly-once mode a transaction stays open from the first result sent after a commit to
+ * the next commit, which comes every commit interval: in normal running and also while the
+ * worker drains on a stop or waits for a revoked partition's orders (the loop keeps committing
+ * what finished). The broker aborts a transaction open longer than the producer's
+ * {@code transaction.timeout.ms}; the worker would then find its producer fenced and exit 1
+ * instead of handing over cleanly. So a commit interval must leave {@link #SLACK} before that
+ * timeout; the drain and revoke budgets need not fit in it.
  */
 final class TransactionBudget {
 
     static final String TIMEOUT_KEY = "transaction.timeout.ms";
     /** The broker's default ceiling for any transaction's timeout. */
     static final Duration BROKER_DEFAULT_MAX_TIMEOUT = Duration.ofMinutes(15);
-    /** What the closing commit, a poll and the acknowledgements still under way take after a budget is spent. */
+    /** What a commit, a poll and the acknowledgements still under way take after an interval. */
     static final Duration SLACK = Duration.ofSeconds(5);
 
     private TransactionBudget() {
     }
 
     /**
-     * Unless {@code transaction.timeout.ms} is given, the worker sets it to fit its budgets
-     * ({@link KafkaWorker#transactionTimeout}); then only the broker's own ceiling,
+     * Unless {@code transaction.timeout.ms} is given, the worker sets it to fit the commit
+     * interval ({@link KafkaWorker#transactionTimeout}); then only the broker's own ceiling,
      * {@code transaction.max.timeout.ms} (15 minutes by default), can be too low.
      *
-     * @throws ConfigException naming the first setting that does not fit
+     * @throws ConfigException naming the setting that does not fit
      */
-    static void check(Map<String, String> kafkaOverrides, Duration commitInterval, Duration drainBudget,
-                      Duration orderDeadline) {
+    static void check(Map<String, String> kafkaOverrides, Duration commitInterval) {
         boolean given = kafkaOverrides.containsKey(TIMEOUT_KEY);
         Duration timeout = given ? timeout(kafkaOverrides) : BROKER_DEFAULT_MAX_TIMEOUT;
         Duration room = timeout.minus(SLACK);
@@ -41,18 +40,6 @@ final class TransactionBudget {
         if (commitInterval.compareTo(room) > 0) {
             throw new ConfigException("--commit-interval (COMMIT_INTERVAL)", "with --delivery exactly-once, "
                     + commitInterval.toMillis() + " ms leaves no room within " + limit + " less " + SLACK.toSeconds() + " s");
-        }
-        if (commitInterval.plus(drainBudget).compareTo(room) > 0) {
-            throw new ConfigException("--drain-budget (DRAIN_BUDGET)", "with --delivery exactly-once, "
-                    + drainBudget.toMillis() + " ms after a --commit-interval of " + commitInterval.toMillis()
-                    + " ms does not fit within " + limit + " less " + SLACK.toSeconds() + " s; lower it or raise the timeout");
-        }
-        Duration revokeBudget = KafkaWorker.revokeBudget(orderDeadline);
-        if (commitInterval.plus(revokeBudget).compareTo(room) > 0) {
-            throw new ConfigException("--order-deadline (ORDER_DEADLINE)", "with --delivery exactly-once, a revocation "
-                    + "waits the order deadline + " + KafkaWorker.revokeBudget(Duration.ZERO).toSeconds() + " s ("
-                    + revokeBudget.toMillis() + " ms), which after a --commit-interval of " + commitInterval.toMillis()
-                    + " ms does not fit within " + limit + " less " + SLACK.toSeconds() + " s; lower it or raise the timeout");
         }
     }
 

@@ -158,22 +158,23 @@ public record WorkerConfig(
             }
         }
         if (delivery == Delivery.EXACTLY_ONCE) {
-            TransactionBudget.check(kafkaOverrides, commitInterval, drainBudget, orderDeadline);
+            TransactionBudget.check(kafkaOverrides, commitInterval);
         }
     }
 
     /** Client properties the worker's guarantees depend on: not to be overridden. */
-    static final Map<String, String> MANAGED_KAFKA_KEYS = Map.of(
-            "enable.auto.commit", "is managed by the worker: offsets are committed only after the outcome is acknowledged",
-            "key.deserializer", "is managed by the worker: records are read as bytes so that bad input can be dead-lettered",
-            "value.deserializer", "is managed by the worker: records are read as bytes so that bad input can be dead-lettered",
-            "key.serializer", "is managed by the worker",
-            "value.serializer", "is managed by the worker",
-            "acks", "is managed by the worker: outcomes need acks=all",
-            "enable.idempotence", "is managed by the worker: retries must not duplicate outcomes",
-            "transactional.id", "is managed by the worker: --delivery exactly-once derives it from --group-id and --worker-id",
-            "isolation.level", "is managed by the worker: it reads only committed orders, and exactly-once needs that",
-            "group.id", "use --group-id");
+    static final Map<String, String> MANAGED_KAFKA_KEYS = Map.ofEntries(
+            Map.entry("enable.auto.commit", "is managed by the worker: offsets are committed only after the outcome is acknowledged"),
+            Map.entry("key.deserializer", "is managed by the worker: records are read as bytes so that bad input can be dead-lettered"),
+            Map.entry("value.deserializer", "is managed by the worker: records are read as bytes so that bad input can be dead-lettered"),
+            Map.entry("key.serializer", "is managed by the worker"),
+            Map.entry("value.serializer", "is managed by the worker"),
+            Map.entry("acks", "is managed by the worker: outcomes need acks=all"),
+            Map.entry("enable.idempotence", "is managed by the worker: retries must not duplicate outcomes"),
+            Map.entry("transactional.id", "is managed by the worker: --delivery exactly-once derives it from --group-id and --worker-id"),
+            Map.entry("isolation.level", "is managed by the worker: it reads only committed orders, and exactly-once needs that"),
+            Map.entry("group.id", "use --group-id"),
+            Map.entry("group.instance.id", "is managed by the worker: it is the --worker-id, so that a restarted worker keeps its partitions"));
 
     private static void requireName(String key, String value) {
         if (value == null || value.isBlank()) {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -22,6 +23,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.GroupProtocol;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -49,6 +51,12 @@ public final class KafkaWorker implements AutoCloseable {
     static final int MAX_RECORD_BYTES = 2 * 1024 * 1024;
     /** A broker's default {@code message.max.bytes}: what a topic accepts unless it says otherwise. */
     static final int BROKER_DEFAULT_MESSAGE_BYTES = 1_048_588;
+    /** The consumer's {@code session.timeout.ms} under the classic protocol: how long a dead member holds its partitions. */
+    static final int SESSION_TIMEOUT_MS = 10_000;
+    /** The least {@code transaction.timeout.ms} the worker sets: see {@link #transactionTimeout}. */
+    static final Duration MIN_TRANSACTION_TIMEOUT = Duration.ofSeconds(15);
+    /** Room in the transaction timeout beyond one commit interval. */
+    static final Duration TRANSACTION_SLACK = Duration.ofSeconds(10);
 
     /** Where to connect, what to read and write, and how the loop behaves. */
     public record Settings(String bootstrapServers, String groupId, String workerId, String ordersTopic,
@@ -142,18 +150,19 @@ public final class KafkaWorker implements AutoCloseable {
     }
 
     /**
-     * The {@code transaction.timeout.ms} the worker sets in exactly-once mode unless it is given:
-     * a transaction stays open for a commit interval, and at a stop or a revocation for the drain
-     * or revoke budget on top, so the producer's default of 60 s would let the broker abort a
-     * transaction the worker is still entitled to finish (with a 60 s drain budget, say). Never
-     * below that default, 5 s to spare.
+     * The {@code transaction.timeout.ms} the worker sets in exactly-once mode unless it is given.
+     * A transaction stays open about one commit interval (the loop commits every interval, also
+     * while it drains or waits on a revocation), so the timeout covers an interval, the commit
+     * and {@link #TRANSACTION_SLACK} for a slow broker; never less than
+     * {@link #MIN_TRANSACTION_TIMEOUT}. It is also how long the open transaction of a worker
+     * killed and not restarted under the same id holds back {@code read_committed} readers of the
+     * partitions it wrote to (plus up to the broker's
+     * {@code transaction.abort.timed.out.transaction.cleanup.interval.ms}, 10 s by default): the
+     * producer's default of 60 s made that a minute.
      */
-    public static Duration transactionTimeout(Duration commitInterval, Duration drainBudget, Duration orderDeadline) {
-        Duration longestWait = drainBudget.compareTo(revokeBudget(orderDeadline)) > 0 ? drainBudget
-                : revokeBudget(orderDeadline);
-        Duration needed = commitInterval.plus(longestWait).plusSeconds(5);
-        Duration producerDefault = Duration.ofSeconds(60);
-        return needed.compareTo(producerDefault) > 0 ? needed : producerDefault;
+    public static Duration transactionTimeout(Duration commitInterval) {
+        Duration needed = commitInterval.plus(TRANSACTION_SLACK);
+        return needed.compareTo(MIN_TRANSACTION_TIMEOUT) > 0 ? needed : MIN_TRANSACTION_TIMEOUT;
     }
 
     /**
@@ -296,8 +305,28 @@ public final class KafkaWorker implements AutoCloseable {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // Orders written in a transaction that was then aborted were never placed.
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        // A rebalance moves only the partitions that change owner; the others keep working.
-        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        // With KIP-848's protocol, chosen by the operator (--kafka group.protocol=consumer), the
+        // broker assigns incrementally and owns the session timeout
+        // (group.consumer.session.timeout.ms): the client may set neither.
+        if (!usesConsumerProtocol(settings)) {
+            // The classic protocol, stated: its session timeout is the client's to set (the
+            // consumer protocol's is the broker's, 45 s at least on a default broker), and a
+            // static member restarted within its session gets its partitions back at once
+            // (the consumer protocol refuses it until the old session ends).
+            props.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, GroupProtocol.CLASSIC.name().toLowerCase(Locale.ROOT));
+            // A rebalance moves only the partitions that change owner; the others keep working.
+            props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+            // A member killed without leaving holds its partitions until this passes: 10 s, not
+            // the default 45 s (the broker's default group.min.session.timeout.ms is 6 s).
+            props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MS);
+            // Members learn of a rebalance at their next heartbeat: within a second, not three.
+            props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000);
+        }
+        // Static membership: the worker id is the member's identity, so a worker restarted with
+        // the same --worker-id (after a crash too) takes its partitions back without a
+        // rebalance and without waiting out its old session. On SIGTERM the worker still leaves
+        // the group (PollLoop closes with LEAVE_GROUP), so its partitions move at once.
+        props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, settings.workerId());
         // No poll hands over more records than there is room for, so running plus waiting
         // records stay within twice the in-flight limit even for a small limit.
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(1, Math.min(500, settings.maxInFlight())));
@@ -307,13 +336,19 @@ public final class KafkaWorker implements AutoCloseable {
         if (settings.delivery() == Delivery.EXACTLY_ONCE) {
             // On assignment the worker reads the group's committed offsets, which waits while a
             // transaction with offsets for the partition is open: after a kill -9 under another
-            // worker id, until the broker aborts it at transaction.timeout.ms. Wait that long
-            // and more, instead of failing at the default 60 s.
-            props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) transactionTimeout(settings.commitInterval(),
-                    settings.drainBudget(), settings.orderDeadline()).plusSeconds(30).toMillis());
+            // worker id, until the broker aborts it at transaction.timeout.ms (plus up to 10 s
+            // until its next check). Wait that long and more, at least the default 60 s.
+            props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                    (int) Math.max(60_000, transactionTimeout(settings.commitInterval()).plusSeconds(30).toMillis()));
         }
         props.putAll(settings.overrides());
         return props;
+    }
+
+    /** Whether the operator chose KIP-848's consumer protocol with {@code --kafka group.protocol=consumer}. */
+    static boolean usesConsumerProtocol(Settings settings) {
+        String protocol = settings.overrides().get(ConsumerConfig.GROUP_PROTOCOL_CONFIG);
+        return protocol != null && protocol.strip().equalsIgnoreCase(GroupProtocol.CONSUMER.name());
     }
 
     static Map<String, Object> producerProperties(Settings settings) {
@@ -333,9 +368,10 @@ public final class KafkaWorker implements AutoCloseable {
         if (settings.delivery() == Delivery.EXACTLY_ONCE) {
             // Outcomes, dead letters and offsets in one transaction per commit interval.
             props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(settings));
-            // Long enough for the budgets (a given value wins, and was checked against them at start-up).
-            props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) transactionTimeout(settings.commitInterval(),
-                    settings.drainBudget(), settings.orderDeadline()).toMillis());
+            // Short, so that a killed worker's open transaction does not block its partitions'
+            // readers for a minute; long enough for a commit interval (a given value wins, and was
+            // checked against the interval at start-up).
+            props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) transactionTimeout(settings.commitInterval()).toMillis());
         }
         props.putAll(settings.overrides());
         return props;

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -238,6 +239,17 @@ public final class PollLoop implements Runnable, WorkerMetrics.Load {
             heldPeak = held; // only this thread writes it
         }
         dispatchWaiting();
+        commitIfDue();
+    }
+
+    /**
+     * Commits what is finished once a commit interval has passed since the last commit. Also
+     * called while draining and while a revocation waits for its orders, so that a transaction
+     * stays open about one commit interval whatever the budgets: the transaction timeout then
+     * need not cover them, and a killed worker's open transaction blocks its partitions'
+     * readers only that timeout.
+     */
+    private void commitIfDue() throws InterruptedException {
         if (Duration.between(lastCommit, clock.instant()).compareTo(settings.commitInterval()) >= 0) {
             lastCommit = clock.instant();
             committer.commitInterval(commitView);
@@ -387,6 +399,7 @@ public final class PollLoop implements Runnable, WorkerMetrics.Load {
             consumer.poll(Duration.ofMillis(50));
             polled();
             collectFinished();
+            commitIfDue();
         }
         Exit result = Exit.CLEAN;
         if (inFlight.get() > 0 || owned.anyRunning()) {
@@ -486,7 +499,9 @@ public final class PollLoop implements Runnable, WorkerMetrics.Load {
 
     private void closeConsumer() {
         try {
-            consumer.close();
+            // A static member does not leave on close by default, and its partitions would wait
+            // out its session. Leaving hands them over now: the drain committed what it finished.
+            consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         } catch (RuntimeException e) {
             log.warn("closing the consumer failed: {}", e.toString());
         }
@@ -511,6 +526,7 @@ public final class PollLoop implements Runnable, WorkerMetrics.Load {
                     collectFinished();
                     // Waiting here, inside poll(), is bounded by the revoke budget: the loop is not stuck.
                     polled();
+                    commitIfDue();
                 }
                 if (owned.running(revoked) > 0) {
                     log.warn("{} orders of revoked partitions {} still running after {} ms: cancelled; their new owner "

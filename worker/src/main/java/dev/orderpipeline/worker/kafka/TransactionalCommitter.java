@@ -11,8 +11,6 @@ import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.InterruptException;
-import org.apache.kafka.common.errors.InvalidProducerEpochException;
-import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.slf4j.Logger;
@@ -61,13 +59,16 @@ final class TransactionalCommitter implements Committer {
     /**
      * Fenced by a newer producer with the same {@code transactional.id}, refused by an ACL, or a
      * broker too old: no retry helps, the worker must stop. Anything else only spoils the open
-     * transaction, which the next commit aborts.
+     * transaction, which the next commit aborts. That includes an old epoch or an out-of-order
+     * sequence: what a producer meets when the broker aborted its transaction at
+     * {@code transaction.timeout.ms} (a broker away longer than that); whether the producer can
+     * go on is then for {@code abortTransaction()} to say, which throws if it cannot.
      */
     @Override
     public boolean isFatal(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException
-                    || t instanceof FencedInstanceIdException || t instanceof OutOfOrderSequenceException
+            if (t instanceof ProducerFencedException
+                    || t instanceof FencedInstanceIdException
                     || t instanceof AuthorizationException || t instanceof AuthenticationException
                     || t instanceof UnsupportedVersionException || t instanceof InterruptException) {
                 return true;

@@ -2,16 +2,20 @@ package dev.orderpipeline.worker.observe;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 
 /**
  * Liveness and readiness, decided from what the poll thread published in {@link PollHealth}.
  *
  * <ul>
- *   <li><b>live</b>: the poll thread is not stuck. It completes a poll at least every 100 ms
- *       and a commit every commit interval, so no poll for {@code staleAfter} means it hangs
- *       (a restart helps). Starting and draining workers are live; a loop that ended is not.
+ *   <li><b>live</b>: a restart would not help. The poll thread completes a poll at least every
+ *       100 ms and a commit every commit interval, so no poll for {@code staleAfter} means it
+ *       hangs, unless no broker accepts connections: then it waits for the cluster (a commit or
+ *       a fetch of committed offsets blocks until the broker is back), and a restarted worker
+ *       would wait the same. Starting and draining workers are live; a loop that ended is not.
  *   <li><b>ready</b>: live, running (not starting or stopping), connected to at least one
- *       broker and holding at least one partition, so it is taking orders.
+ *       broker and holding at least one partition, so it is taking orders. A poll thread that
+ *       has not polled for {@link #READY_STALE_AFTER} while no broker is reachable is not.
  * </ul>
  * Thread-safe.
  */
@@ -19,6 +23,11 @@ public final class HealthCheck {
 
     /** The poll-free time after which the loop counts as stuck, when the commit interval is short. */
     static final Duration MIN_STALE_AFTER = Duration.ofSeconds(10);
+    /**
+     * A poll this late makes readiness ask whether Kafka is reachable: the connection count the
+     * poll thread last published is as old as its last poll.
+     */
+    static final Duration READY_STALE_AFTER = Duration.ofSeconds(2);
 
     /** An HTTP status and a small JSON body saying why. */
     record Answer(int status, String json) {
@@ -26,12 +35,19 @@ public final class HealthCheck {
 
     private final PollHealth poll;
     private final Duration staleAfter;
+    private final BooleanSupplier kafkaReachable;
     private final Clock clock;
 
-    /** @param staleAfter no poll for this long means the poll thread is stuck; see {@link #staleAfter(Duration)} */
-    public HealthCheck(PollHealth poll, Duration staleAfter, Clock clock) {
+    /**
+     * @param staleAfter     no poll for this long means the poll thread is stuck (if Kafka is
+     *                       reachable); see {@link #staleAfter(Duration)}
+     * @param kafkaReachable whether a broker accepts connections now ({@link KafkaReachability});
+     *                       asked only when the poll thread is late, from the HTTP thread
+     */
+    public HealthCheck(PollHealth poll, Duration staleAfter, BooleanSupplier kafkaReachable, Clock clock) {
         this.poll = poll;
         this.staleAfter = staleAfter;
+        this.kafkaReachable = kafkaReachable;
         this.clock = clock;
     }
 
@@ -52,7 +68,12 @@ public final class HealthCheck {
             return down("poll loop ended", phase, sinceMs);
         }
         if (phase != PollHealth.Phase.STARTING && sinceMs > staleAfter.toMillis()) {
-            return down("no poll for " + sinceMs + " ms (limit " + staleAfter.toMillis() + " ms)", phase, sinceMs);
+            if (kafkaReachable.getAsBoolean()) {
+                return down("no poll for " + sinceMs + " ms (limit " + staleAfter.toMillis() + " ms) while Kafka is reachable",
+                        phase, sinceMs);
+            }
+            return new Answer(200, "{\"status\":\"UP\",\"phase\":\"" + phase(phase) + "\",\"lastPollMsAgo\":" + sinceMs
+                    + ",\"waitingFor\":\"kafka\"}");
         }
         return new Answer(200, "{\"status\":\"UP\",\"phase\":\"" + phase(phase) + "\",\"lastPollMsAgo\":" + sinceMs + "}");
     }
@@ -65,7 +86,7 @@ public final class HealthCheck {
             reason = "not live";
         } else if (phase != PollHealth.Phase.RUNNING) {
             reason = phase == PollHealth.Phase.STARTING ? "starting" : "stopping";
-        } else if (poll.connections() == 0) {
+        } else if (poll.connections() == 0 || (pollLate() && !kafkaReachable.getAsBoolean())) {
             reason = "no connection to Kafka";
         } else if (poll.partitions() == 0) {
             reason = "no partitions assigned";
@@ -78,6 +99,10 @@ public final class HealthCheck {
             return new Answer(200, "{\"status\":\"UP\"," + load + "}");
         }
         return new Answer(503, "{\"status\":\"DOWN\",\"reason\":\"" + reason + "\"," + load + "}");
+    }
+
+    private boolean pollLate() {
+        return Duration.between(poll.lastPoll(), clock.instant()).compareTo(READY_STALE_AFTER) > 0;
     }
 
     private static Answer down(String reason, PollHealth.Phase phase, long sinceMs) {

@@ -5,49 +5,57 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.time.Duration;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The producer's transaction timeout leaves room for the worker's own waits. */
+/**
+ * The producer's transaction timeout covers a commit interval, not the drain or revoke budgets
+ * (the loop commits every interval while it waits), so a killed worker's open transaction blocks
+ * its partitions' readers for seconds, not a minute.
+ */
 @Timeout(10)
 class TransactionTimeoutTest {
 
-    private static KafkaWorker.Settings settings(Delivery delivery, Duration drainBudget, Map<String, String> overrides) {
+    private static KafkaWorker.Settings settings(Delivery delivery, Duration commitInterval, Duration drainBudget,
+                                                 Map<String, String> overrides) {
         return new KafkaWorker.Settings("127.0.0.1:9092", "group", "worker-1", "orders", "order-results", "orders.DLT",
-                256, Ordering.KEY, delivery, Duration.ofSeconds(1), drainBudget, Duration.ofSeconds(5), overrides);
+                256, Ordering.KEY, delivery, commitInterval, drainBudget, Duration.ofSeconds(5), overrides);
     }
 
     @Test
-    void longDrainBudget_raisesTheTransactionTimeoutAboveIt() {
-        Map<String, Object> props = KafkaWorker.producerProperties(
-                settings(Delivery.EXACTLY_ONCE, Duration.ofSeconds(60), Map.of()));
+    void defaultInterval_setsAFifteenSecondTimeout_whateverTheDrainBudget() {
+        for (Duration drain : new Duration[] {Duration.ofSeconds(30), Duration.ofMinutes(10)}) {
+            Map<String, Object> props = KafkaWorker.producerProperties(
+                    settings(Delivery.EXACTLY_ONCE, Duration.ofSeconds(1), drain, Map.of()));
 
-        // 1 s interval + 60 s drain + 5 s to spare: a transaction held open through the drain is not aborted.
-        assertEquals(66_000, props.get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG));
+            assertEquals(15_000, props.get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), "drain budget " + drain);
+        }
+    }
+
+    @Test
+    void longCommitInterval_raisesTheTimeoutAboveIt() {
+        Map<String, Object> props = KafkaWorker.producerProperties(
+                settings(Delivery.EXACTLY_ONCE, Duration.ofSeconds(30), Duration.ofSeconds(30), Map.of()));
+
+        // 30 s interval + 10 s to spare: a transaction open for one interval is not aborted.
+        assertEquals(40_000, props.get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG));
     }
 
     @Test
     void consumer_waitsLongerThanAnOpenTransactionCanBlockItsCommittedOffsets() {
         Map<String, Object> props = KafkaWorker.consumerProperties(
-                settings(Delivery.EXACTLY_ONCE, Duration.ofSeconds(60), Map.of()));
+                settings(Delivery.EXACTLY_ONCE, Duration.ofSeconds(60), Duration.ofSeconds(30), Map.of()));
 
-        // A killed worker's open transaction blocks the offset fetch until it times out (66 s here).
-        assertEquals(96_000, props.get(org.apache.kafka.clients.consumer.ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG));
-    }
-
-    @Test
-    void shortBudgets_keepTheProducerDefault() {
-        Map<String, Object> props = KafkaWorker.producerProperties(
-                settings(Delivery.EXACTLY_ONCE, Duration.ofSeconds(30), Map.of()));
-
-        assertEquals(60_000, props.get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG));
+        // A killed worker's open transaction blocks the offset fetch until it times out (70 s here).
+        assertEquals(100_000, props.get(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG));
     }
 
     @Test
     void givenTimeout_wins() {
-        Map<String, Object> props = KafkaWorker.producerProperties(settings(Delivery.EXACTLY_ONCE, Duration.ofSeconds(60),
-                Map.of(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "120000")));
+        Map<String, Object> props = KafkaWorker.producerProperties(settings(Delivery.EXACTLY_ONCE, Duration.ofSeconds(1),
+                Duration.ofSeconds(60), Map.of(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "120000")));
 
         assertEquals("120000", props.get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG));
     }
@@ -55,7 +63,7 @@ class TransactionTimeoutTest {
     @Test
     void atLeastOnce_hasNoTransactions() {
         Map<String, Object> props = KafkaWorker.producerProperties(
-                settings(Delivery.AT_LEAST_ONCE, Duration.ofSeconds(60), Map.of()));
+                settings(Delivery.AT_LEAST_ONCE, Duration.ofSeconds(1), Duration.ofSeconds(60), Map.of()));
 
         assertFalse(props.containsKey(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG));
         assertFalse(props.containsKey(ProducerConfig.TRANSACTIONAL_ID_CONFIG));

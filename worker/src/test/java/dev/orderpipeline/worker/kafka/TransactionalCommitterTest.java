@@ -17,6 +17,7 @@ import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -146,7 +147,10 @@ class TransactionalCommitterTest {
     static Stream<Arguments> sendFailures() {
         return Stream.of(
                 Arguments.of(new ProducerFencedException("newer producer"), true),
-                Arguments.of(new InvalidProducerEpochException("old epoch"), true),
+                // The broker aborted the transaction at its timeout: abortTransaction() decides.
+                Arguments.of(new InvalidProducerEpochException("old epoch"), false),
+                Arguments.of(new OutcomePublisher.PublishException("could not publish",
+                        new OutOfOrderSequenceException("out of order sequence number")), false),
                 Arguments.of(new KafkaException("wrapped", new ProducerFencedException("newer producer")), true),
                 Arguments.of(new TopicAuthorizationException("no WRITE on order-results"), true),
                 Arguments.of(new TransactionalIdAuthorizationException("no WRITE on the transactional id"), true),

@@ -12,6 +12,8 @@ import dev.orderpipeline.contract.StepName;
 import dev.orderpipeline.contract.StepResult;
 import dev.orderpipeline.contract.StepStatus;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,16 +41,22 @@ class HttpEndpointsTest {
     private Metrics metrics;
     private WorkerMetrics workerMetrics;
     private HttpEndpoints endpoints;
+    // Stands in for the broker's listener: liveness only asks whether it accepts connections.
+    private ServerSocket broker;
+    private KafkaReachability kafka;
 
     @BeforeEach
     void start() throws IOException {
         metrics = Metrics.create();
         workerMetrics = new WorkerMetrics(metrics.registry());
-        endpoints = HttpEndpoints.start(0, metrics, new HealthCheck(poll, STALE_AFTER, clock));
+        broker = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        kafka = KafkaReachability.of("127.0.0.1:" + broker.getLocalPort(), clock);
+        endpoints = HttpEndpoints.start(0, metrics, new HealthCheck(poll, STALE_AFTER, kafka, clock));
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws IOException {
+        broker.close();
         endpoints.close();
         metrics.close();
         client.close();
@@ -161,13 +169,37 @@ class HttpEndpointsTest {
     }
 
     @Test
-    void live_isDown_whenThePollThreadHasNotPolledForTooLong() throws Exception {
+    void live_isDown_whenThePollThreadIsStuckWhileKafkaIsReachable() throws Exception {
         poll.polled(clock.instant(), 3, 1);
         clock.advance(STALE_AFTER.plusMillis(1));
 
-        assertAnswer(get("/health/live"), 503, "{\"status\":\"DOWN\",\"reason\":\"no poll for 10001 ms (limit 10000 ms)\","
-                + "\"phase\":\"running\",\"lastPollMsAgo\":10001}");
+        assertAnswer(get("/health/live"), 503, "{\"status\":\"DOWN\",\"reason\":\"no poll for 10001 ms (limit 10000 ms) "
+                + "while Kafka is reachable\",\"phase\":\"running\",\"lastPollMsAgo\":10001}");
         assertEquals(503, get("/health/ready").statusCode());
+    }
+
+    @Test
+    void live_staysUp_andReadyIsDown_whileThePollThreadWaitsForAnUnreachableKafka() throws Exception {
+        poll.polled(clock.instant(), 3, 1);
+        broker.close(); // the broker goes away; the poll thread blocks in a commit until it is back
+
+        clock.advance(Duration.ofSeconds(3));
+        assertAnswer(get("/health/ready"), 503, "{\"status\":\"DOWN\",\"reason\":\"no connection to Kafka\","
+                + "\"partitions\":3,\"inFlight\":0,\"waiting\":0}");
+
+        clock.advance(Duration.ofSeconds(31));
+        assertAnswer(get("/health/live"), 200, "{\"status\":\"UP\",\"phase\":\"running\",\"lastPollMsAgo\":34000,"
+                + "\"waitingFor\":\"kafka\"}");
+        assertEquals(503, get("/health/ready").statusCode(), "waiting for Kafka is not taking orders");
+    }
+
+    @Test
+    void ready_staysUp_whenAPollIsSlowButKafkaIsReachable() throws Exception {
+        poll.polled(clock.instant(), 3, 1);
+        clock.advance(Duration.ofSeconds(5)); // a long commit, a GC pause
+
+        assertEquals(200, get("/health/ready").statusCode());
+        assertEquals(200, get("/health/live").statusCode());
     }
 
     @Test
@@ -229,7 +261,7 @@ class HttpEndpointsTest {
     @Test
     void aPortInUse_failsToStart() {
         assertThrows(java.net.BindException.class, () -> HttpEndpoints.start(endpoints.port(), metrics,
-                new HealthCheck(poll, STALE_AFTER, clock)));
+                new HealthCheck(poll, STALE_AFTER, kafka, clock)));
     }
 
     @Test
