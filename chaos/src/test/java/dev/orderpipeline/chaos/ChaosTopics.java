@@ -60,6 +60,8 @@ final class ChaosTopics implements AutoCloseable {
     private final Set<String> answered = new HashSet<>();
     // Written by whichever thread sends; read by the test thread.
     private final Set<String> sent = ConcurrentHashMap.newKeySet();
+    // Written by the producer's I/O thread once the broker has an order; read by the test thread.
+    private final Set<String> acked = ConcurrentHashMap.newKeySet();
 
     /**
      * Creates the three topics.
@@ -214,7 +216,11 @@ final class ChaosTopics implements AutoCloseable {
     Future<RecordMetadata> send(OrderPlaced order) {
         sent.add(order.orderId());
         return producer.send(new ProducerRecord<>(orders, order.orderId().getBytes(StandardCharsets.UTF_8),
-                codec.encode(order)));
+                codec.encode(order)), (metadata, error) -> {
+                    if (error == null) {
+                        acked.add(order.orderId());
+                    }
+                });
     }
 
     /** Sends a record as given (null key or value allowed); the future says whether the broker took it. */
@@ -289,15 +295,44 @@ final class ChaosTopics implements AutoCloseable {
         return answered;
     }
 
+    /**
+     * Ids with a committed outcome, read up to the end the results topic has now (its last stable
+     * offset for this read_committed reader): after a worker is killed, everything it wrote.
+     * Test thread only.
+     */
+    Set<String> answeredToEnd() {
+        Map<TopicPartition, Long> ends = resultsReader.endOffsets(resultsReader.assignment(), ADMIN_TIMEOUT);
+        long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
+        while (ends.entrySet().stream().anyMatch(e -> resultsReader.position(e.getKey()) < e.getValue())) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("results not read to their end " + ends + " within " + ADMIN_TIMEOUT);
+            }
+            answered();
+        }
+        return answered;
+    }
+
+    /** Records of the orders topic below the group's committed offsets: the orders the group will not process again. */
+    long committedRecords() throws InterruptedException {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            return admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata()
+                    .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).entrySet().stream()
+                    .filter(e -> e.getKey().topic().equals(orders) && e.getValue() != null)
+                    .mapToLong(e -> e.getValue().offset()).sum();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not read the group's committed offsets: " + e, e);
+        }
+    }
+
     /** Every valid order sent so far has an outcome. Test thread only. */
     boolean allAnswered() {
         return answered().containsAll(sent);
     }
 
-    /** How many sent orders have no outcome yet. Test thread only. */
+    /** How many orders the broker has acknowledged that have no outcome yet. Test thread only. */
     long unanswered() {
         Set<String> seen = answered();
-        return sent.stream().filter(id -> !seen.contains(id)).count();
+        return acked.stream().filter(id -> !seen.contains(id)).count();
     }
 
     @Override
