@@ -9,8 +9,8 @@ import java.util.Map;
  * the next commit, which comes every commit interval: in normal running and also while the
  * worker drains on a stop or waits for a revoked partition's orders (the loop keeps committing
  * what finished). The broker aborts a transaction open longer than the producer's
- * {@code transaction.timeout.ms}; the worker would then find its producer fenced and exit 1
- * instead of handing over cleanly. So a commit interval must leave {@link #SLACK} before that
+ * {@code transaction.timeout.ms}; the worker would then lose that transaction and redo its
+ * orders at every commit. So a commit interval must leave {@link #SLACK} before that
  * timeout; the drain and revoke budgets need not fit in it.
  */
 final class TransactionBudget {

@@ -54,9 +54,9 @@ public final class KafkaWorker implements AutoCloseable {
     /** The consumer's {@code session.timeout.ms} under the classic protocol: how long a dead member holds its partitions. */
     static final int SESSION_TIMEOUT_MS = 10_000;
     /** The least {@code transaction.timeout.ms} the worker sets: see {@link #transactionTimeout}. */
-    static final Duration MIN_TRANSACTION_TIMEOUT = Duration.ofSeconds(15);
+    static final Duration MIN_TRANSACTION_TIMEOUT = Duration.ofSeconds(6);
     /** Room in the transaction timeout beyond one commit interval. */
-    static final Duration TRANSACTION_SLACK = Duration.ofSeconds(10);
+    static final Duration TRANSACTION_SLACK = Duration.ofSeconds(5);
 
     /** Where to connect, what to read and write, and how the loop behaves. */
     public record Settings(String bootstrapServers, String groupId, String workerId, String ordersTopic,
@@ -66,6 +66,8 @@ public final class KafkaWorker implements AutoCloseable {
     }
 
     private final KafkaProducer<byte[], byte[]> producer;
+    /** Reads the group's commits of newly assigned partitions for the poll loop: see {@link GroupCommits}. */
+    private final Admin commitReader;
     private final PollLoop loop;
     private final Thread pollThread;
     private final WorkerMetrics metrics;
@@ -77,10 +79,15 @@ public final class KafkaWorker implements AutoCloseable {
     private KafkaWorker(Settings settings, OrderPipeline pipeline, OrderCodec codec, Clock clock, WorkerMetrics metrics,
                         PollHealth health) {
         this.producer = new KafkaProducer<>(producerProperties(settings));
+        Map<String, Object> consumerProps = consumerProperties(settings);
         KafkaConsumer<byte[], byte[]> consumer = null;
+        Admin admin = null;
         Committer committer;
         try {
-            consumer = new KafkaConsumer<>(consumerProperties(settings));
+            consumer = new KafkaConsumer<>(consumerProps);
+            Map<String, Object> adminProps = common(settings);
+            adminProps.put(AdminClientConfig.CLIENT_ID_CONFIG, settings.workerId() + "-commits");
+            admin = Admin.create(adminProps);
             committer = switch (settings.delivery()) {
                 case AT_LEAST_ONCE -> new AtLeastOnceCommitter(consumer);
                 case EXACTLY_ONCE -> {
@@ -92,9 +99,15 @@ public final class KafkaWorker implements AutoCloseable {
             if (consumer != null) {
                 consumer.close(Duration.ZERO);
             }
+            if (admin != null) {
+                admin.close(Duration.ZERO);
+            }
             producer.close(Duration.ZERO);
             throw e;
         }
+        this.commitReader = admin;
+        // Stable commits (KIP-447) exactly when the consumer reads committed records, as it would ask.
+        boolean stable = "read_committed".equals(String.valueOf(consumerProps.get(ConsumerConfig.ISOLATION_LEVEL_CONFIG)));
         this.metrics = metrics;
         this.producerMetrics = new KafkaClientMetrics(producer);
         producerMetrics.bindTo(metrics.registry());
@@ -108,7 +121,8 @@ public final class KafkaWorker implements AutoCloseable {
                 revokeBudget(settings.orderDeadline()));
         this.loop = new PollLoop(consumer, committer, handler,
                 Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("order-", 1).factory()),
-                loopSettings, clock, metrics, health);
+                loopSettings, clock, metrics, health, GroupCommits.of(admin, settings.groupId(), stable,
+                        String.valueOf(consumerProps.get(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG))));
         metrics.bindLoad(loop, settings.maxInFlight());
         this.pollThread = Thread.ofPlatform().name("order-poll").unstarted(loop);
     }
@@ -154,11 +168,17 @@ public final class KafkaWorker implements AutoCloseable {
      * A transaction stays open about one commit interval (the loop commits every interval, also
      * while it drains or waits on a revocation), so the timeout covers an interval, the commit
      * and {@link #TRANSACTION_SLACK} for a slow broker; never less than
-     * {@link #MIN_TRANSACTION_TIMEOUT}. It is also how long the open transaction of a worker
-     * killed and not restarted under the same id holds back {@code read_committed} readers of the
-     * partitions it wrote to (plus up to the broker's
-     * {@code transaction.abort.timed.out.transaction.cleanup.interval.ms}, 10 s by default): the
-     * producer's default of 60 s made that a minute.
+     * {@link #MIN_TRANSACTION_TIMEOUT}: 6 s at the default 1 s interval.
+     *
+     * <p>Short, because it is how long the open transaction of a worker killed and not restarted
+     * under the same id holds back its partitions: their next owner cannot read their committed
+     * offsets, nor {@code read_committed} readers the results it wrote, until the broker aborts
+     * it, at the first check ({@code transaction.abort.timed.out.transaction.cleanup.interval.ms},
+     * every 10 s by default) after the timeout. The producer's default of 60 s made that a
+     * minute; 15 s made it 15-25 s. A live worker whose transaction outlasts the timeout (a
+     * broker away longer) loses only that transaction: its next send or commit fails with
+     * {@code InvalidProducerEpochException}, which is not fatal, and the abort that follows lets
+     * the producer go on (verified against the Kafka 4 broker), so its orders are redone.
      */
     public static Duration transactionTimeout(Duration commitInterval) {
         Duration needed = commitInterval.plus(TRANSACTION_SLACK);
@@ -283,6 +303,7 @@ public final class KafkaWorker implements AutoCloseable {
         loop.requestStop();
         loop.awaitExit();
         consumerMetrics.close();
+        commitReader.close(Duration.ofSeconds(5));
         producer.close(Duration.ofSeconds(30));
         producerMetrics.close();
     }

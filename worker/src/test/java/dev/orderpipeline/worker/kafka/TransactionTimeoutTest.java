@@ -25,12 +25,12 @@ class TransactionTimeoutTest {
     }
 
     @Test
-    void defaultInterval_setsAFifteenSecondTimeout_whateverTheDrainBudget() {
+    void defaultInterval_setsASixSecondTimeout_whateverTheDrainBudget() {
         for (Duration drain : new Duration[] {Duration.ofSeconds(30), Duration.ofMinutes(10)}) {
             Map<String, Object> props = KafkaWorker.producerProperties(
                     settings(Delivery.EXACTLY_ONCE, Duration.ofSeconds(1), drain, Map.of()));
 
-            assertEquals(15_000, props.get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), "drain budget " + drain);
+            assertEquals(6_000, props.get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), "drain budget " + drain);
         }
     }
 
@@ -39,8 +39,8 @@ class TransactionTimeoutTest {
         Map<String, Object> props = KafkaWorker.producerProperties(
                 settings(Delivery.EXACTLY_ONCE, Duration.ofSeconds(30), Duration.ofSeconds(30), Map.of()));
 
-        // 30 s interval + 10 s to spare: a transaction open for one interval is not aborted.
-        assertEquals(40_000, props.get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG));
+        // 30 s interval + 5 s to spare: a transaction open for one interval is not aborted.
+        assertEquals(35_000, props.get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG));
     }
 
     @Test
@@ -48,8 +48,8 @@ class TransactionTimeoutTest {
         Map<String, Object> props = KafkaWorker.consumerProperties(
                 settings(Delivery.EXACTLY_ONCE, Duration.ofSeconds(60), Duration.ofSeconds(30), Map.of()));
 
-        // A killed worker's open transaction blocks the offset fetch until it times out (70 s here).
-        assertEquals(100_000, props.get(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG));
+        // A killed worker's open transaction blocks the offset fetch until it times out (65 s here).
+        assertEquals(95_000, props.get(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG));
     }
 
     @Test
