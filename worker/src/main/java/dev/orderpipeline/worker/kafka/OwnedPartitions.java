@@ -3,10 +3,14 @@ package dev.orderpipeline.worker.kafka;
 import dev.orderpipeline.worker.observe.CommitLag;
 import dev.orderpipeline.worker.observe.WorkerMetrics;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -24,6 +28,8 @@ import org.slf4j.LoggerFactory;
 final class OwnedPartitions {
 
     private static final Logger log = LoggerFactory.getLogger(OwnedPartitions.class);
+    /** How soon partitions whose commit could not be read are asked for again. */
+    static final Duration REREAD = Duration.ofMillis(100);
 
     private final WorkerMetrics metrics;
     private final OffsetTracker offsets;
@@ -31,21 +37,97 @@ final class OwnedPartitions {
     /** Records started and not reported back, per partition. */
     private final Map<TopicPartition, Integer> running = new HashMap<>();
     private final Map<TopicPartition, CommitLag> lags = new HashMap<>();
+    /** Assigned, and not taken up yet: their group commit could not be read. Kept paused. */
+    private final Set<TopicPartition> awaitingCommit = new HashSet<>();
+    private final GroupCommits groupCommits;
+    /** The read of {@link #awaitingCommit}'s commits under way, if any. */
+    private CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> reading;
+    private Instant nextRead = Instant.MIN;
 
-    OwnedPartitions(WorkerMetrics metrics) {
+    OwnedPartitions(WorkerMetrics metrics, GroupCommits groupCommits) {
         this.metrics = metrics;
+        this.groupCommits = groupCommits;
         this.offsets = new OffsetTracker(metrics::commitMetadataTruncated);
     }
 
     /**
-     * Takes {@code partitions} up from their group commit: the offsets finished above it (read
-     * from its metadata, so they are skipped), a new lease, a new lag gauge. With read_committed,
-     * a commit still inside an open transaction is waited for (KIP-447).
-     *
-     * @return the group's commits, for those partitions that have one
+     * {@code partitions} were assigned: they are taken up by {@link #adoptAssigned} once their
+     * group commit can be read. Until then the caller keeps them paused.
      */
-    Map<TopicPartition, OffsetAndMetadata> adopt(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
+    void assigned(Collection<TopicPartition> partitions) {
+        awaitingCommit.addAll(partitions);
+    }
+
+    /** Assigned partitions not taken up yet; see {@link #assigned}. */
+    Set<TopicPartition> awaitingCommit() {
+        return awaitingCommit;
+    }
+
+    /**
+     * Takes up the assigned partitions whose group commit can be read now, and seeks the
+     * consumer to it. Never waits: the commits are asked of {@link GroupCommits} and the answer
+     * is taken on a later call; partitions it left out are asked again after {@link #REREAD}.
+     *
+     * <p>In exactly-once mode the group commit of a partition whose previous owner was killed
+     * inside its commit cannot be read until the broker aborts that transaction, seconds later
+     * (see {@link GroupCommits}). Such a partition waits alone, paused by the caller; the seek
+     * takes the others out of the consumer's own wait for every partition it has no position
+     * for.
+     *
+     * @return the partitions taken up now
+     */
+    Set<TopicPartition> adoptAssigned(Consumer<?, ?> consumer, Instant now) {
+        if (awaitingCommit.isEmpty()) {
+            return Set.of();
+        }
+        if (reading == null) {
+            if (now.isBefore(nextRead)) {
+                return Set.of();
+            }
+            reading = groupCommits.read(new HashSet<>(awaitingCommit));
+        }
+        if (!reading.isDone()) {
+            return Set.of();
+        }
+        Map<TopicPartition, OffsetAndMetadata> readable = Map.of();
+        if (reading.state() == Future.State.SUCCESS) {
+            readable = reading.resultNow();
+        } else {
+            log.debug("reading the group's commits failed, asking again: {}", String.valueOf(reading.exceptionNow()));
+        }
+        reading = null;
+        nextRead = now.plus(REREAD);
+        Set<TopicPartition> adopted = new HashSet<>(awaitingCommit);
+        adopted.retainAll(readable.keySet());
+        awaitingCommit.removeAll(adopted);
+        adopt(adopted, readable);
+        for (TopicPartition partition : adopted) {
+            groupCommits.seekToStart(consumer, partition, readable.get(partition));
+        }
+        return adopted;
+    }
+
+    /**
+     * Takes the partitions already taken up over again from their group commit (after an
+     * aborted transaction), and seeks the consumer back to it; waits for it as long as the
+     * consumer's API timeout. The transaction that held it was this worker's own, and is
+     * aborted by now.
+     */
+    void readopt(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        Set<TopicPartition> taken = new HashSet<>(partitions);
+        taken.removeAll(awaitingCommit);
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(taken);
+        adopt(taken, committed);
+        for (TopicPartition partition : taken) {
+            groupCommits.seekToStart(consumer, partition, committed.get(partition));
+        }
+    }
+
+    /**
+     * Takes {@code partitions} up from their group commit: the offsets finished above it (read
+     * from its metadata, so they are skipped), a new lease, a new lag gauge.
+     */
+    private void adopt(Collection<TopicPartition> partitions, Map<TopicPartition, OffsetAndMetadata> committed) {
         for (TopicPartition partition : partitions) {
             OffsetAndMetadata commit = committed.get(partition);
             offsets.assigned(partition, commit);
@@ -54,7 +136,6 @@ final class OwnedPartitions {
             lags.put(partition, metrics.commitLag(partition.topic(), partition.partition(),
                     commit == null ? -1 : commit.offset()));
         }
-        return committed;
     }
 
     /**
@@ -143,6 +224,7 @@ final class OwnedPartitions {
 
     /** Forgets {@code partitions}: given up, or lost. */
     void forget(Collection<TopicPartition> partitions) {
+        awaitingCommit.removeAll(partitions);
         offsets.forget(partitions);
         for (TopicPartition partition : partitions) {
             closeLag(partition);
@@ -153,7 +235,7 @@ final class OwnedPartitions {
 
     /**
      * After an aborted transaction: cancels every order under way and forgets the running
-     * counts; {@link #adopt} starts the partitions over. Called with the transaction gate shut,
+     * counts; {@link #readopt} starts the partitions over. Called with the transaction gate shut,
      * so no publish is under way and revoking waits for nothing.
      */
     void discardAll() {

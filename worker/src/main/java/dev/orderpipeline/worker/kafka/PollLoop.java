@@ -51,6 +51,9 @@ public final class PollLoop implements Runnable, WorkerMetrics.Load {
 
     /** How long a revocation waits for results already being published to be acknowledged. */
     private static final Duration PUBLISH_GRACE = Duration.ofSeconds(30);
+    /** Newly assigned partitions waiting longer than this for their group commit are logged. */
+    private static final Duration ADOPT_SLOW = Duration.ofSeconds(1);
+
     /** How long the final commit may wait for a rebalance under way to finish. */
     private static final Duration REBALANCE_AT_STOP = Duration.ofSeconds(15);
 
@@ -104,6 +107,9 @@ public final class PollLoop implements Runnable, WorkerMetrics.Load {
     /** The consumer's open connections to brokers, looked up once; {@code null} if it has none. */
     private Metric connectionCount;
     private Instant lastCommit;
+    /** When the partitions now waiting for their group commit were assigned; see {@link #adoptAssigned}. */
+    private Instant assignedAt;
+    private boolean adoptionSlowLogged;
     private boolean draining;
     /** Raised when an abort throws away every result under way; see {@link ResultJoin#generation}. */
     private int generation;
@@ -125,7 +131,7 @@ public final class PollLoop implements Runnable, WorkerMetrics.Load {
     private final CountDownLatch ended = new CountDownLatch(1);
 
     PollLoop(Consumer<byte[], byte[]> consumer, Committer committer, OrderHandler handler, ExecutorService orderThreads,
-             Settings settings, Clock clock, WorkerMetrics metrics, PollHealth health) {
+             Settings settings, Clock clock, WorkerMetrics metrics, PollHealth health, GroupCommits groupCommits) {
         this.consumer = consumer;
         this.committer = committer;
         this.handler = handler;
@@ -134,7 +140,7 @@ public final class PollLoop implements Runnable, WorkerMetrics.Load {
         this.clock = clock;
         this.metrics = metrics;
         this.health = health;
-        this.owned = new OwnedPartitions(metrics);
+        this.owned = new OwnedPartitions(metrics, groupCommits);
         this.waiting = new DispatchQueue(settings.ordering(), owned::startLimit);
     }
 
@@ -209,6 +215,7 @@ public final class PollLoop implements Runnable, WorkerMetrics.Load {
     }
 
     private void pollOnce() throws InterruptedException {
+        adoptAssigned();
         // Finished records free room and unblock the next record of their key: start what can
         // start before blocking.
         collectFinished();
@@ -240,6 +247,35 @@ public final class PollLoop implements Runnable, WorkerMetrics.Load {
         }
         dispatchWaiting();
         commitIfDue();
+    }
+
+    /**
+     * Takes up the newly assigned partitions once their group commit can be read, and lets
+     * {@link #dispatchWaiting} resume them. Until then they stay paused and the other partitions
+     * go on: see {@link OwnedPartitions#adoptAssigned}.
+     */
+    private void adoptAssigned() {
+        if (owned.awaitingCommit().isEmpty()) {
+            return;
+        }
+        Set<TopicPartition> adopted = owned.adoptAssigned(consumer, clock.instant());
+        Duration waited = Duration.between(assignedAt, clock.instant());
+        if (adopted.isEmpty()) {
+            if (!adoptionSlowLogged && waited.compareTo(ADOPT_SLOW) > 0) {
+                adoptionSlowLogged = true;
+                log.info("partitions {} wait for their committed offsets, held by an open transaction of their "
+                        + "previous owner until the broker ends it; the other partitions go on", owned.awaitingCommit());
+            }
+            return;
+        }
+        if (adoptionSlowLogged) {
+            log.info("partitions {} taken up at their committed offsets after {} ms", adopted, waited.toMillis());
+        }
+        adoptionSlowLogged = false;
+        if (!draining) {
+            // Paused by us now: dispatchWaiting resumes them when there is room.
+            pausedByUs.addAll(adopted);
+        }
     }
 
     /**
@@ -281,6 +317,7 @@ public final class PollLoop implements Runnable, WorkerMetrics.Load {
         if (!pause.containsAll(pausedByUs)) {
             Set<TopicPartition> toResume = new HashSet<>(pausedByUs);
             toResume.removeAll(pause);
+            toResume.removeAll(owned.awaitingCommit());
             toResume.retainAll(consumer.assignment());
             consumer.resume(toResume);
             pausedByUs.retainAll(pause);
@@ -458,22 +495,10 @@ public final class PollLoop implements Runnable, WorkerMetrics.Load {
         owned.discardAll();
         waiting.clear();
         waitingCount = 0;
-        Set<TopicPartition> assigned = consumer.assignment();
-        Map<TopicPartition, OffsetAndMetadata> committed = owned.adopt(consumer, assigned);
-        List<TopicPartition> uncommitted = new ArrayList<>();
-        for (TopicPartition partition : assigned) {
-            OffsetAndMetadata commit = committed.get(partition);
-            if (commit != null) {
-                consumer.seek(partition, commit);
-            } else {
-                uncommitted.add(partition);
-            }
-        }
-        if (!uncommitted.isEmpty()) {
-            // No commit yet: where auto.offset.reset=earliest started them. Never with an empty
-            // list: that means every assigned partition, and would redo all committed orders.
-            consumer.seekToBeginning(uncommitted);
-        }
+        Set<TopicPartition> assigned = new HashSet<>(consumer.assignment());
+        // Partitions still waiting for their group commit hold nothing yet and start there anyway.
+        assigned.removeAll(owned.awaitingCommit());
+        owned.readopt(consumer, assigned);
         log.warn("rewound partitions {} to their committed offsets", assigned);
     }
 
@@ -569,14 +594,15 @@ public final class PollLoop implements Runnable, WorkerMetrics.Load {
             if (assigned.isEmpty()) {
                 return;
             }
-            owned.adopt(consumer, assigned);
-            log.info("partitions assigned: {}", assigned);
-            if (draining || !pausedByUs.isEmpty()) {
-                consumer.pause(assigned);
-                if (!draining) {
-                    pausedByUs.addAll(assigned);
-                }
+            // Paused until their group commit is read (see adoptAssigned), which in exactly-once
+            // mode may wait for the previous owner's transaction: never here, inside poll().
+            consumer.pause(assigned);
+            if (owned.awaitingCommit().isEmpty()) {
+                assignedAt = clock.instant();
             }
+            owned.assigned(assigned);
+            log.info("partitions assigned: {}", assigned);
+            adoptAssigned();
         }
     }
 }

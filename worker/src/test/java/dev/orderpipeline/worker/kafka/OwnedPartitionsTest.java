@@ -7,13 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.orderpipeline.worker.observe.WorkerMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -28,13 +33,13 @@ class OwnedPartitionsTest {
     private static final TopicPartition P0 = new TopicPartition("orders", 0);
     private static final TopicPartition P1 = new TopicPartition("orders", 1);
 
-    private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
     private final WorkerMetrics metrics = new WorkerMetrics(new SimpleMeterRegistry());
+
 
     @Test
     void newOwner_skipsWhatTheOldOwnerFinishedAboveItsCommit_andCommitsPastItOnceTheRestFinish() {
-        OwnedPartitions old = new OwnedPartitions(metrics);
-        old.adopt(consumer, List.of(P0));
+        OwnedPartitions old = owned(Map.of());
+        takeUp(old, List.of(P0));
         for (long offset = 0; offset < 4; offset++) {
             assertFalse(old.taken(P0, offset), "nothing was finished before the first owner");
             old.started(P0);
@@ -45,10 +50,9 @@ class OwnedPartitionsTest {
         Map<TopicPartition, OffsetAndMetadata> commit = old.committable();
         assertEquals(0, commit.get(P0).offset(), "0 still runs");
 
-        OwnedPartitions next = new OwnedPartitions(metrics);
-        Map<TopicPartition, OffsetAndMetadata> adopted = next.adopt(groupWith(commit), List.of(P0, P1));
+        OwnedPartitions next = owned(commit);
+        assertEquals(Set.of(P0, P1), takeUp(next, List.of(P0, P1)));
 
-        assertEquals(commit, adopted, "the group's commits, for the partitions that have one");
         assertFalse(next.taken(P0, 0));
         assertTrue(next.taken(P0, 1), "finished by the old owner: skipped");
         assertFalse(next.taken(P0, 2), "not published by the old owner: redone");
@@ -60,22 +64,91 @@ class OwnedPartitionsTest {
         assertEquals(4, next.committable().get(P0).offset());
     }
 
-    /** A consumer whose group has {@code commits}, metadata included (the mock's own commit drops it). */
-    private static MockConsumer<byte[], byte[]> groupWith(Map<TopicPartition, OffsetAndMetadata> commits) {
-        return new MockConsumer<>("earliest") {
-            @Override
-            public synchronized Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions) {
-                Map<TopicPartition, OffsetAndMetadata> found = new HashMap<>();
-                partitions.stream().filter(commits::containsKey).forEach(p -> found.put(p, commits.get(p)));
-                return found;
-            }
-        };
+    @Test
+    void aPartitionWhoseCommitCannotBeReadYet_waitsAlone_withoutBlocking_andIsTakenUpOnceItCanBe() {
+        Map<TopicPartition, OffsetAndMetadata> commits = Map.of(P0, new OffsetAndMetadata(7), P1, new OffsetAndMetadata(3));
+        Set<TopicPartition> held = new HashSet<>(Set.of(P0)); // an open transaction holds P0's commit
+        List<CompletableFuture<Map<TopicPartition, OffsetAndMetadata>>> asked = new ArrayList<>();
+        List<Set<TopicPartition>> askedFor = new ArrayList<>();
+        GroupCommits group = new GroupCommits(partitions -> {
+            askedFor.add(Set.copyOf(partitions));
+            CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> answer = new CompletableFuture<>();
+            asked.add(answer);
+            return answer;
+        }, "earliest");
+        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+        consumer.assign(List.of(P0, P1));
+        OwnedPartitions owned = new OwnedPartitions(metrics, group);
+        Instant now = Instant.parse("2026-01-01T00:00:00Z");
+        owned.assigned(List.of(P0, P1));
+
+        assertEquals(Set.of(), owned.adoptAssigned(consumer, now), "asked; no answer yet: nothing taken up, no waiting");
+        assertEquals(Set.of(), owned.adoptAssigned(consumer, now), "still no answer");
+        assertEquals(1, asked.size(), "one question at a time");
+        asked.getFirst().complete(readable(commits, held));
+        assertEquals(Set.of(P1), owned.adoptAssigned(consumer, now), "P1 readable: taken up; P0 waits alone");
+        assertEquals(3, consumer.position(P1), "P1 starts at its commit");
+        assertEquals(Set.of(P0), owned.awaitingCommit());
+
+        assertEquals(Set.of(), owned.adoptAssigned(consumer, now), "asked again only after a pause");
+        assertEquals(1, asked.size());
+        owned.adoptAssigned(consumer, now.plus(OwnedPartitions.REREAD));
+        assertEquals(List.of(Set.of(P0, P1), Set.of(P0)), askedFor, "asked again for P0 alone");
+        held.clear(); // the broker ended the transaction
+        asked.getLast().complete(readable(commits, held));
+        assertEquals(Set.of(P0), owned.adoptAssigned(consumer, now.plus(OwnedPartitions.REREAD)));
+        assertEquals(7, consumer.position(P0));
+        assertEquals(Set.of(), owned.awaitingCommit());
+        assertFalse(owned.taken(P0, 7));
+        owned.started(P0);
+        assertFalse(owned.taken(P0, 8));
+        owned.started(P0);
+        owned.ended(P0, 8, true);
+        assertEquals(7, owned.committable().get(P0).offset(), "7 still runs");
+        owned.ended(P0, 7, true);
+        assertEquals(9, owned.committable().get(P0).offset());
+    }
+
+    /** What a group answers: the commits of the partitions not {@code held}. */
+    private static Map<TopicPartition, OffsetAndMetadata> readable(Map<TopicPartition, OffsetAndMetadata> commits,
+                                                                   Set<TopicPartition> held) {
+        Map<TopicPartition, OffsetAndMetadata> answer = new HashMap<>(commits);
+        answer.keySet().removeAll(held);
+        return answer;
+    }
+
+    @Test
+    void aPartitionRevokedWhileWaitingForItsCommit_isNoLongerWaitedFor() {
+        OwnedPartitions owned = owned(Map.of());
+        owned.assigned(List.of(P0, P1));
+        owned.forget(List.of(P1));
+        assertEquals(Set.of(P0), owned.awaitingCommit());
+    }
+
+    /** Partitions of a group whose commits are {@code commits}, every one readable at once. */
+    private OwnedPartitions owned(Map<TopicPartition, OffsetAndMetadata> commits) {
+        return new OwnedPartitions(metrics, new GroupCommits(partitions -> {
+            Map<TopicPartition, OffsetAndMetadata> answer = new HashMap<>();
+            partitions.forEach(p -> answer.put(p, commits.get(p)));
+            return CompletableFuture.completedFuture(answer);
+        }, "earliest"));
+    }
+
+    /** Assigns {@code partitions} and takes them up: the group answers at once. */
+    private static Set<TopicPartition> takeUp(OwnedPartitions owned, List<TopicPartition> partitions) {
+        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+        consumer.assign(partitions);
+        Map<TopicPartition, Long> beginnings = new HashMap<>();
+        partitions.forEach(p -> beginnings.put(p, 0L));
+        consumer.updateBeginningOffsets(beginnings);
+        owned.assigned(partitions);
+        return owned.adoptAssigned(consumer, Instant.now());
     }
 
     @Test
     void runningCounts_perPartition_untilEveryStartedRecordIsReportedBack() {
-        OwnedPartitions owned = new OwnedPartitions(metrics);
-        owned.adopt(consumer, List.of(P0, P1));
+        OwnedPartitions owned = owned(Map.of());
+        takeUp(owned, List.of(P0, P1));
         owned.taken(P0, 0);
         owned.taken(P0, 1);
         owned.taken(P1, 0);
@@ -99,8 +172,8 @@ class OwnedPartitionsTest {
 
     @Test
     void revokingAPartitionsLease_stopsItsPublishes_only() throws Exception {
-        OwnedPartitions owned = new OwnedPartitions(metrics);
-        owned.adopt(consumer, List.of(P0, P1));
+        OwnedPartitions owned = owned(Map.of());
+        takeUp(owned, List.of(P0, P1));
         PartitionLease revoked = owned.started(P0);
         PartitionLease kept = owned.started(P1);
 
@@ -114,8 +187,8 @@ class OwnedPartitionsTest {
 
     @Test
     void discardAll_endsEveryLease_andForgetsWhatRuns() {
-        OwnedPartitions owned = new OwnedPartitions(metrics);
-        owned.adopt(consumer, List.of(P0, P1));
+        OwnedPartitions owned = owned(Map.of());
+        takeUp(owned, List.of(P0, P1));
         PartitionLease first = owned.started(P0);
         PartitionLease second = owned.started(P1);
 
@@ -128,8 +201,8 @@ class OwnedPartitionsTest {
 
     @Test
     void forget_dropsThePartitionsCountsAndOffsets() {
-        OwnedPartitions owned = new OwnedPartitions(metrics);
-        owned.adopt(consumer, List.of(P0, P1));
+        OwnedPartitions owned = owned(Map.of());
+        takeUp(owned, List.of(P0, P1));
         owned.taken(P0, 5);
         owned.started(P0);
         owned.taken(P1, 7);
