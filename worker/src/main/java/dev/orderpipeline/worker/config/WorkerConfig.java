@@ -38,7 +38,11 @@ public record WorkerConfig(KafkaConnection kafka, Topics topics, DeliverySetting
         }
     }
 
-    /** The defaults of {@code order-worker}, except that the HTTP endpoints take a free port; Kafka's address still to be given. */
+    /**
+     * The defaults of {@code order-worker}, except two that suit tests and embedders: the HTTP
+     * endpoints take a free port, and the worker id is {@code order-worker-<pid>}. Kafka's
+     * address is still to be given.
+     */
     public static Builder builder() {
         return new Builder();
     }
