@@ -3,12 +3,10 @@ package dev.orderpipeline.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.orderpipeline.contract.OrderCodec;
 import dev.orderpipeline.testkafka.TestKafka;
 import dev.orderpipeline.worker.app.Worker;
 import dev.orderpipeline.worker.config.WorkerConfig;
-import dev.orderpipeline.worker.kafka.Ordering;
-import dev.orderpipeline.worker.steps.SimulationSettings;
+import dev.orderpipeline.worker.config.SimulationSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -31,10 +29,18 @@ class EndToEndIT {
         String results = prefix + "-results";
         String deadLetters = prefix + "-dlt";
         TestKafka.createTopics(3, orders, results, deadLetters);
-        WorkerConfig config = new WorkerConfig(TestKafka.bootstrapServers(), false, 0, orders, results, deadLetters,
-                prefix + "-workers", "e2e-worker", false, 3, Duration.ofSeconds(3), 256, Ordering.KEY,
-                Duration.ofSeconds(30), Duration.ofMillis(200), 64, OrderCodec.DEFAULT_MAX_ORDER_BYTES,
-                SimulationSettings.fixedLatency(Duration.ofMillis(10)), Map.of(), Duration.ofSeconds(30));
+        WorkerConfig config = WorkerConfig.builder()
+                .bootstrapServers(TestKafka.bootstrapServers())
+                .ordersTopic(orders)
+                .resultsTopic(results)
+                .deadLetterTopic(deadLetters)
+                .groupId(prefix + "-workers")
+                .workerId("e2e-worker")
+                .topicPartitions(3)
+                .orderDeadline(Duration.ofSeconds(3))
+                .commitInterval(Duration.ofMillis(200))
+                .simulation(SimulationSettings.fixedLatency(Duration.ofMillis(10)))
+                .build();
         Worker worker = Worker.start(config, Clock.systemUTC());
         CliRun run;
         try {

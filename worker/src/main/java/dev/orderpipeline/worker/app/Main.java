@@ -9,10 +9,10 @@ import dev.orderpipeline.worker.config.EffectiveConfig;
 import dev.orderpipeline.worker.config.EffectiveConfig.Setting;
 import dev.orderpipeline.worker.config.EffectiveConfig.Source;
 import dev.orderpipeline.worker.config.WorkerConfig;
-import dev.orderpipeline.worker.kafka.Delivery;
-import dev.orderpipeline.worker.kafka.Ordering;
+import dev.orderpipeline.worker.config.Delivery;
+import dev.orderpipeline.worker.config.Ordering;
 import dev.orderpipeline.worker.kafka.PollLoop;
-import dev.orderpipeline.worker.steps.SimulationSettings;
+import dev.orderpipeline.worker.config.SimulationSettings;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -377,17 +377,35 @@ public final class Main implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ConfigException("simulated steps", e.getMessage());
         }
-        return new WorkerConfig(bootstrapServers, embeddedBroker, embeddedBrokerPort, ordersTopic, resultsTopic,
-                deadLetterTopic, groupId, workerId == null || workerId.isBlank() ? defaults.defaultWorkerId() : workerId,
-                createTopics, topicPartitions,
-                duration("--order-deadline (ORDER_DEADLINE)", orderDeadline), maxInFlight, ordering(ordering),
-                duration("--drain-budget (DRAIN_BUDGET)", drainBudget),
-                duration("--commit-interval (COMMIT_INTERVAL)", commitInterval),
-                courierPoolSize, maxOrderBytes, simulation, kafka,
-                duration("--connect-timeout (CONNECT_TIMEOUT)", connectTimeout), httpPort,
-                StepServices.of(paymentUrl, vendorUrl, courierUrl),
-                RetryOptions.policy(retryMaxAttempts, retryBackoff, retryMaxBackoff, retryBudget, retryOn, stepAttemptTimeout),
-                duration("--compensation-deadline (COMPENSATION_DEADLINE)", compensationDeadline), delivery(delivery));
+        // Parsed in the order of the options above, so that of two bad values the same one is named first.
+        return WorkerConfig.builder()
+                .bootstrapServers(bootstrapServers)
+                .embeddedBroker(embeddedBroker)
+                .embeddedBrokerPort(embeddedBrokerPort)
+                .ordersTopic(ordersTopic)
+                .resultsTopic(resultsTopic)
+                .deadLetterTopic(deadLetterTopic)
+                .groupId(groupId)
+                .workerId(workerId == null || workerId.isBlank() ? defaults.defaultWorkerId() : workerId)
+                .createTopics(createTopics)
+                .topicPartitions(topicPartitions)
+                .orderDeadline(duration("--order-deadline (ORDER_DEADLINE)", orderDeadline))
+                .maxInFlight(maxInFlight)
+                .ordering(ordering(ordering))
+                .drainBudget(duration("--drain-budget (DRAIN_BUDGET)", drainBudget))
+                .commitInterval(duration("--commit-interval (COMMIT_INTERVAL)", commitInterval))
+                .courierPoolSize(courierPoolSize)
+                .maxOrderBytes(maxOrderBytes)
+                .simulation(simulation)
+                .kafkaOverrides(kafka)
+                .connectTimeout(duration("--connect-timeout (CONNECT_TIMEOUT)", connectTimeout))
+                .httpPort(httpPort)
+                .services(StepServices.of(paymentUrl, vendorUrl, courierUrl))
+                .retry(RetryOptions.policy(retryMaxAttempts, retryBackoff, retryMaxBackoff, retryBudget, retryOn,
+                        stepAttemptTimeout))
+                .compensationDeadline(duration("--compensation-deadline (COMPENSATION_DEADLINE)", compensationDeadline))
+                .delivery(delivery(delivery))
+                .build();
     }
 
     private static Delivery delivery(String value) {

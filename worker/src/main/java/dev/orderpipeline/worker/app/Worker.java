@@ -3,6 +3,8 @@ package dev.orderpipeline.worker.app;
 import dev.orderpipeline.contract.OrderCodec;
 import dev.orderpipeline.localkafka.LocalKafkaBroker;
 import dev.orderpipeline.worker.config.ConfigException;
+import dev.orderpipeline.worker.config.KafkaConnection;
+import dev.orderpipeline.worker.config.StepSettings;
 import dev.orderpipeline.worker.config.WorkerConfig;
 import dev.orderpipeline.worker.kafka.KafkaWorker;
 import dev.orderpipeline.worker.kafka.StartupChecks;
@@ -85,65 +87,67 @@ public final class Worker implements AutoCloseable {
         Metrics metrics = null;
         HttpEndpoints http = null;
         boolean started = false;
-        String bootstrap = config.bootstrapServers();
+        KafkaConnection connection = config.kafka();
+        String bootstrap = connection.bootstrapServers();
         // The cheap checks first, so that a typo fails before a broker was started for nothing.
-        requireFreePort(config.httpPort());
-        if (config.embeddedBroker()) {
-            requireFreeBrokerPort(config.embeddedBrokerPort());
+        requireFreePort(config.http().port());
+        if (connection.embeddedBroker()) {
+            requireFreeBrokerPort(connection.embeddedBrokerPort());
         }
-        if (!config.embeddedBroker()) {
+        if (!connection.embeddedBroker()) {
             StartupChecks.requireResolvable(bootstrap, BootstrapServers.parse(bootstrap).stream()
                     .map(BootstrapServers.Address::host).toList());
         }
         try {
-            if (config.embeddedBroker()) {
-                broker = startBroker(config.embeddedBrokerPort());
+            if (connection.embeddedBroker()) {
+                broker = startBroker(connection.embeddedBrokerPort());
                 bootstrap = broker.bootstrapServers();
                 log.warn("LOCAL DEVELOPMENT BROKER in use at {} (--embedded-broker): single node, data deleted on exit. "
                         + "Not for production.", bootstrap);
             }
-            KafkaWorker.Settings settings = new KafkaWorker.Settings(bootstrap, config.groupId(), config.workerId(),
-                    config.ordersTopic(), config.resultsTopic(), config.deadLetterTopic(), config.maxInFlight(),
-                    config.ordering(), config.delivery(), config.commitInterval(), config.drainBudget(), config.orderDeadline(), config.kafkaOverrides());
-            String clusterId = StartupChecks.checkConnection(settings, config.connectTimeout());
+            KafkaWorker.Settings settings = KafkaWorker.Settings.of(config, bootstrap);
+            String clusterId = StartupChecks.checkConnection(settings, connection.connectTimeout());
             log.info("connected to Kafka cluster {} at {}", clusterId, bootstrap);
-            if (config.createTopics() || config.embeddedBroker()) {
-                KafkaWorker.createTopics(settings, config.topicPartitions());
+            if (config.topics().create() || connection.embeddedBroker()) {
+                KafkaWorker.createTopics(settings);
             } else {
-                StartupChecks.requireTopics(settings, config.connectTimeout());
+                StartupChecks.requireTopics(settings, connection.connectTimeout());
             }
             metrics = Metrics.create();
             WorkerMetrics workerMetrics = new WorkerMetrics(metrics.registry());
             PollHealth health = new PollHealth(clock.instant());
-            http = listen(config.httpPort(), metrics, new HealthCheck(health, HealthCheck.staleAfter(config.commitInterval()),
+            http = listen(config.http().port(), metrics, new HealthCheck(health,
+                    HealthCheck.staleAfter(config.delivery().commitInterval()),
                     KafkaReachability.of(bootstrap, clock), clock));
             log.info("metrics and health at http://0.0.0.0:{}/metrics, /health/live, /health/ready", http.port());
             StepTracker tracker = new StepTracker();
-            CourierPool couriers = new CourierPool(config.courierPoolSize());
+            StepSettings steps = config.steps();
+            CourierPool couriers = new CourierPool(steps.courierPoolSize());
             workerMetrics.bindCourierPool(couriers::inUse, couriers.size());
             Random random = new Random();
-            PaymentLedger payments = config.services() == null ? new PaymentLedger() : null;
+            PaymentLedger payments = steps.overHttp() ? null : new PaymentLedger();
             if (payments != null) {
                 workerMetrics.bindPaymentLedger(payments::charges, payments::voids);
             }
-            OrderPipeline pipeline = config.services() == null
-                    ? pipeline(config, SimulatedSteps.payment(config.simulation(), random, payments),
-                            SimulatedSteps.vendor(config.simulation(), random),
-                            SimulatedSteps.courier(config.simulation(), random, couriers), tracker, clock, random,
-                            workerMetrics)
-                    : httpPipeline(config, couriers, tracker, clock, random, workerMetrics);
-            if (config.services() != null) {
-                log.info("steps call payment at {}, vendor at {}, courier at {}", config.services().payment(),
-                        config.services().vendor(), config.services().courier());
+            OrderPipeline pipeline = steps.overHttp()
+                    ? httpPipeline(config, couriers, tracker, clock, random, workerMetrics)
+                    : pipeline(config, SimulatedSteps.payment(steps.simulation(), random, payments),
+                            SimulatedSteps.vendor(steps.simulation(), random),
+                            SimulatedSteps.courier(steps.simulation(), random, couriers), tracker, clock, random,
+                            workerMetrics);
+            if (steps.overHttp()) {
+                log.info("steps call payment at {}, vendor at {}, courier at {}", steps.services().payment(),
+                        steps.services().vendor(), steps.services().courier());
             }
 
-            KafkaWorker kafka = KafkaWorker.start(settings, pipeline, new OrderCodec(config.maxOrderBytes()), clock,
+            KafkaWorker kafka = KafkaWorker.start(settings, pipeline, new OrderCodec(config.flow().maxOrderBytes()), clock,
                     workerMetrics, health);
             log.info("worker {} consuming {} in group {}; outcomes to {}, dead letters to {}; deadline {} ms, "
-                            + "max in flight {}, ordering {}, delivery {}, couriers {}", config.workerId(), config.ordersTopic(), config.groupId(),
-                    config.resultsTopic(), config.deadLetterTopic(), config.orderDeadline().toMillis(),
-                    config.maxInFlight(), config.ordering().name().toLowerCase(java.util.Locale.ROOT), config.delivery().option(),
-                    config.courierPoolSize());
+                            + "max in flight {}, ordering {}, delivery {}, couriers {}", connection.workerId(),
+                    config.topics().orders(), connection.groupId(), config.topics().results(),
+                    config.topics().deadLetters(), config.flow().orderDeadline().toMillis(), config.flow().maxInFlight(),
+                    config.delivery().ordering().name().toLowerCase(java.util.Locale.ROOT), config.delivery().mode().option(),
+                    steps.courierPoolSize());
             Worker worker = new Worker(broker, kafka, tracker, couriers, bootstrap, metrics, http, payments);
             started = true;
             return worker;
@@ -250,8 +254,8 @@ public final class Worker implements AutoCloseable {
 
     private static OrderPipeline httpPipeline(WorkerConfig config, CourierPool couriers, StepTracker tracker, Clock clock,
                                               Random random, WorkerMetrics metrics) {
-        HttpClient client = HttpSteps.newClient(config.connectTimeout());
-        StepServices services = config.services();
+        HttpClient client = HttpSteps.newClient(config.kafka().connectTimeout());
+        StepServices services = config.steps().services();
         return pipeline(config, new HttpPaymentGateway(client, services.payment()),
                 new HttpVendorNotifier(client, services.vendor()),
                 new HttpCourierDispatcher(client, services.courier(), couriers), tracker, clock, random, metrics);
@@ -271,8 +275,16 @@ public final class Worker implements AutoCloseable {
                 metrics.compensation(compensation.step(), compensation.status());
             }
         };
-        return new OrderPipeline(payment, vendor, courier, config.orderDeadline(), config.workerId(), tracker, clock,
-                config.retry(), config.compensationDeadline(), random, events);
+        return OrderPipeline.builder(payment, vendor, courier)
+                .orderDeadline(config.flow().orderDeadline())
+                .workerId(config.kafka().workerId())
+                .tracker(tracker)
+                .clock(clock)
+                .retry(config.retry())
+                .compensationDeadline(config.flow().compensationDeadline())
+                .random(random)
+                .events(events)
+                .build();
     }
 
     /** Asks the worker to stop: no new orders, in-flight ones finish within the drain budget. */

@@ -1,7 +1,6 @@
 package dev.orderpipeline.worker.config;
 
 import dev.orderpipeline.contract.ErrorClass;
-import dev.orderpipeline.worker.pipeline.RetryPolicy;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Locale;

@@ -1,199 +1,323 @@
 package dev.orderpipeline.worker.config;
 
-import dev.orderpipeline.worker.kafka.Delivery;
-import dev.orderpipeline.worker.kafka.Ordering;
-import dev.orderpipeline.worker.pipeline.OrderPipeline;
-import dev.orderpipeline.worker.pipeline.RetryPolicy;
-import dev.orderpipeline.worker.steps.SimulationSettings;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Everything the worker is told at start-up, validated once here so that a wrong value stops
- * start-up with one line naming the key, instead of failing later in the middle of an order.
+ * Everything the worker is told at start-up, one small record per concern, each validated in
+ * its own constructor so that a wrong value stops start-up with one line naming the key,
+ * instead of failing later in the middle of an order. Only what spans groups is checked here.
  *
- * @param bootstrapServers  the Kafka cluster; empty only with {@code embeddedBroker}
- * @param embeddedBroker    start a local single-node broker in this process (development only)
- * @param embeddedBrokerPort the local broker's port; 0 picks a free one
- * @param ordersTopic       where orders come from
- * @param resultsTopic      where outcomes go
- * @param deadLetterTopic   where records that are not valid orders go
- * @param groupId           the consumer group: workers with the same group share the partitions
- * @param workerId          names this instance in outcomes, dead letters and client ids
- * @param createTopics      create the three topics at start-up if they do not exist
- * @param topicPartitions   partitions of topics this worker creates
- * @param orderDeadline     how long one order's three steps may take together
- * @param maxInFlight       orders worked on at once, over all partitions
- * @param ordering          which orders of a partition may run at the same time
- * @param drainBudget       on SIGTERM, how long in-flight orders may take to finish
- * @param commitInterval    how often finished offsets are committed
- * @param courierPoolSize   couriers shared by all orders of this worker
- * @param maxOrderBytes     larger order records are dead-lettered as oversized
- * @param simulation        latency and failure behaviour of the built-in simulated steps
- * @param kafkaOverrides    extra Kafka client properties, applied last (e.g. security settings)
- * @param connectTimeout    how long start-up waits for the cluster to answer
- * @param services          the real step services for the HTTP adapters; {@code null} runs the
- *                          built-in simulated steps
- * @param httpPort          port of /metrics and /health/*; 0 picks a free one
- * @param retry             when a step is called again after a transient failure ({@link RetryOptions})
- * @param compensationDeadline how long undoing the succeeded steps of a failed order may take
- * @param delivery          at-least-once, or exactly-once with Kafka transactions
+ * <p>Built with {@link #builder()}, which starts from the defaults, so a caller states only the
+ * settings it cares about: {@code WorkerConfig.builder().bootstrapServers(servers).commitInterval(d).build()}.
+ *
+ * @param kafka    which cluster, as which group and worker, with which extra client properties
+ * @param topics   where orders come from and where answers go
+ * @param delivery at-least-once or exactly-once, how often offsets are committed, ordering
+ * @param flow     how many orders at once, and how long each may take
+ * @param steps    simulated steps or real services, and the courier pool
+ * @param retry    when a step is called again after a transient failure ({@link RetryOptions})
+ * @param http     where {@code /metrics} and {@code /health/*} listen
  */
-public record WorkerConfig(
-        String bootstrapServers,
-        boolean embeddedBroker,
-        int embeddedBrokerPort,
-        String ordersTopic,
-        String resultsTopic,
-        String deadLetterTopic,
-        String groupId,
-        String workerId,
-        boolean createTopics,
-        int topicPartitions,
-        Duration orderDeadline,
-        int maxInFlight,
-        Ordering ordering,
-        Duration drainBudget,
-        Duration commitInterval,
-        int courierPoolSize,
-        int maxOrderBytes,
-        SimulationSettings simulation,
-        Map<String, String> kafkaOverrides,
-        Duration connectTimeout,
-        int httpPort,
-        StepServices services,
-        RetryPolicy retry,
-        Duration compensationDeadline,
-        Delivery delivery) {
-
-    /** Without {@code httpPort}: the endpoints listen on a free port, as tests and embedders want. */
-    public WorkerConfig(String bootstrapServers, boolean embeddedBroker, int embeddedBrokerPort, String ordersTopic,
-                        String resultsTopic, String deadLetterTopic, String groupId, String workerId, boolean createTopics,
-                        int topicPartitions, Duration orderDeadline, int maxInFlight, Ordering ordering,
-                        Duration drainBudget, Duration commitInterval, int courierPoolSize, int maxOrderBytes,
-                        SimulationSettings simulation, Map<String, String> kafkaOverrides, Duration connectTimeout) {
-        this(bootstrapServers, embeddedBroker, embeddedBrokerPort, ordersTopic, resultsTopic, deadLetterTopic, groupId,
-                workerId, createTopics, topicPartitions, orderDeadline, maxInFlight, ordering, drainBudget, commitInterval,
-                courierPoolSize, maxOrderBytes, simulation, kafkaOverrides, connectTimeout, /* httpPort= */ 0,
-                /* services= */ null, RetryPolicy.DEFAULTS, OrderPipeline.DEFAULT_COMPENSATION_DEADLINE,
-                Delivery.AT_LEAST_ONCE);
-    }
-
-    /** With the default retries and compensation deadline, at-least-once. */
-    public WorkerConfig(String bootstrapServers, boolean embeddedBroker, int embeddedBrokerPort, String ordersTopic,
-                        String resultsTopic, String deadLetterTopic, String groupId, String workerId, boolean createTopics,
-                        int topicPartitions, Duration orderDeadline, int maxInFlight, Ordering ordering,
-                        Duration drainBudget, Duration commitInterval, int courierPoolSize, int maxOrderBytes,
-                        SimulationSettings simulation, Map<String, String> kafkaOverrides, Duration connectTimeout,
-                        int httpPort, StepServices services) {
-        this(bootstrapServers, embeddedBroker, embeddedBrokerPort, ordersTopic, resultsTopic, deadLetterTopic, groupId,
-                workerId, createTopics, topicPartitions, orderDeadline, maxInFlight, ordering, drainBudget, commitInterval,
-                courierPoolSize, maxOrderBytes, simulation, kafkaOverrides, connectTimeout, httpPort, services,
-                RetryPolicy.DEFAULTS, OrderPipeline.DEFAULT_COMPENSATION_DEADLINE, Delivery.AT_LEAST_ONCE);
-    }
-
-    /** The same configuration with {@code retry} instead. */
-    public WorkerConfig withRetry(RetryPolicy retry) {
-        return new WorkerConfig(bootstrapServers, embeddedBroker, embeddedBrokerPort, ordersTopic, resultsTopic,
-                deadLetterTopic, groupId, workerId, createTopics, topicPartitions, orderDeadline, maxInFlight, ordering,
-                drainBudget, commitInterval, courierPoolSize, maxOrderBytes, simulation, kafkaOverrides, connectTimeout,
-                httpPort, services, retry, compensationDeadline, delivery);
-    }
-
-    /** This configuration with {@code delivery} instead. */
-    public WorkerConfig withDelivery(Delivery delivery) {
-        return new WorkerConfig(bootstrapServers, embeddedBroker, embeddedBrokerPort, ordersTopic, resultsTopic,
-                deadLetterTopic, groupId, workerId, createTopics, topicPartitions, orderDeadline, maxInFlight, ordering,
-                drainBudget, commitInterval, courierPoolSize, maxOrderBytes, simulation, kafkaOverrides, connectTimeout,
-                httpPort, services, retry, compensationDeadline, delivery);
-    }
+public record WorkerConfig(KafkaConnection kafka, Topics topics, DeliverySettings delivery, Flow flow, StepSettings steps,
+                           RetryPolicy retry, HttpSettings http) {
 
     public WorkerConfig {
-        if (!embeddedBroker && (bootstrapServers == null || bootstrapServers.isBlank())) {
-            throw new ConfigException("--bootstrap-servers (KAFKA_BOOTSTRAP_SERVERS)",
-                    "not set; give the Kafka address, or --embedded-broker for a local development broker");
-        }
-        if (!embeddedBroker) {
-            BootstrapServers.parse(bootstrapServers);
-        }
-        if (embeddedBrokerPort < 0 || embeddedBrokerPort > 65_535) {
-            throw new ConfigException("--embedded-broker-port", "must be 0..65535, got " + embeddedBrokerPort);
-        }
-        requireName("--orders-topic (ORDERS_TOPIC)", ordersTopic);
-        requireName("--results-topic (RESULTS_TOPIC)", resultsTopic);
-        requireName("--dead-letter-topic (DEAD_LETTER_TOPIC)", deadLetterTopic);
-        requireName("--group-id (GROUP_ID)", groupId);
-        requireName("--worker-id (WORKER_ID)", workerId);
-        if (ordersTopic.equals(resultsTopic) || ordersTopic.equals(deadLetterTopic) || resultsTopic.equals(deadLetterTopic)) {
-            throw new ConfigException("--orders-topic/--results-topic/--dead-letter-topic",
-                    "must be three different topics, got " + ordersTopic + ", " + resultsTopic + ", " + deadLetterTopic);
-        }
-        requireAtLeast("--topic-partitions (TOPIC_PARTITIONS)", topicPartitions, 1);
-        requirePositive("--order-deadline (ORDER_DEADLINE)", orderDeadline);
-        requireAtLeast("--max-in-flight (MAX_IN_FLIGHT)", maxInFlight, 1);
-        if (ordering == null) {
-            throw new ConfigException("--ordering (ORDERING)", "must be one of key, partition, unordered");
-        }
-        if (delivery == null) {
-            throw new ConfigException("--delivery (DELIVERY)", "must be one of at-least-once, exactly-once");
-        }
-        requirePositive("--drain-budget (DRAIN_BUDGET)", drainBudget);
-        requirePositive("--commit-interval (COMMIT_INTERVAL)", commitInterval);
-        requireAtLeast("--courier-pool-size (COURIER_POOL_SIZE)", courierPoolSize, 1);
-        requireAtLeast("--max-order-bytes (MAX_ORDER_BYTES)", maxOrderBytes, 1024);
-        Objects.requireNonNull(simulation, "simulation");
-        requirePositive("--connect-timeout (CONNECT_TIMEOUT)", connectTimeout);
-        if (httpPort < 0 || httpPort > 65_535) {
-            throw new ConfigException("--http-port (HTTP_PORT)", "must be 0..65535, got " + httpPort);
-        }
+        Objects.requireNonNull(kafka, "kafka");
+        Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(delivery, "delivery");
+        Objects.requireNonNull(flow, "flow");
+        Objects.requireNonNull(steps, "steps");
+        Objects.requireNonNull(http, "http");
         if (retry == null) {
             throw new ConfigException(RetryOptions.MAX_ATTEMPTS, "retries not configured");
         }
-        requirePositive("--compensation-deadline (COMPENSATION_DEADLINE)", compensationDeadline);
-        kafkaOverrides = Map.copyOf(kafkaOverrides == null ? Map.of() : kafkaOverrides);
-        for (String key : kafkaOverrides.keySet()) {
-            if (MANAGED_KAFKA_KEYS.containsKey(key)) {
-                throw new ConfigException("--kafka " + key, MANAGED_KAFKA_KEYS.get(key));
-            }
-        }
-        if (delivery == Delivery.EXACTLY_ONCE) {
-            TransactionBudget.check(kafkaOverrides, commitInterval);
+        if (delivery.mode() == Delivery.EXACTLY_ONCE) {
+            TransactionBudget.check(kafka.overrides(), delivery.commitInterval());
         }
     }
 
-    /** Client properties the worker's guarantees depend on: not to be overridden. */
-    static final Map<String, String> MANAGED_KAFKA_KEYS = Map.ofEntries(
-            Map.entry("enable.auto.commit", "is managed by the worker: offsets are committed only after the outcome is acknowledged"),
-            Map.entry("key.deserializer", "is managed by the worker: records are read as bytes so that bad input can be dead-lettered"),
-            Map.entry("value.deserializer", "is managed by the worker: records are read as bytes so that bad input can be dead-lettered"),
-            Map.entry("key.serializer", "is managed by the worker"),
-            Map.entry("value.serializer", "is managed by the worker"),
-            Map.entry("acks", "is managed by the worker: outcomes need acks=all"),
-            Map.entry("enable.idempotence", "is managed by the worker: retries must not duplicate outcomes"),
-            Map.entry("transactional.id", "is managed by the worker: --delivery exactly-once derives it from --group-id and --worker-id"),
-            Map.entry("isolation.level", "is managed by the worker: it reads only committed orders, and exactly-once needs that"),
-            Map.entry("group.id", "use --group-id"),
-            Map.entry("group.instance.id", "is managed by the worker: it is the --worker-id, so that a restarted worker keeps its partitions"));
-
-    private static void requireName(String key, String value) {
-        if (value == null || value.isBlank()) {
-            throw new ConfigException(key, "must not be empty");
-        }
-        if (!value.matches("[A-Za-z0-9._-]{1,249}")) {
-            throw new ConfigException(key, "\"" + value + "\" may only contain letters, digits, '.', '_' and '-'");
-        }
+    /**
+     * The defaults of {@code order-worker}, except two that suit tests and embedders: the HTTP
+     * endpoints take a free port, and the worker id is {@code order-worker-<pid>}. Kafka's
+     * address is still to be given.
+     */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    private static void requirePositive(String key, Duration value) {
-        if (value == null || value.isNegative() || value.isZero()) {
-            throw new ConfigException(key, "must be a positive duration such as 500ms or 5s, got " + value);
-        }
+    /** A builder holding this configuration, to change some of it. */
+    public Builder toBuilder() {
+        return new Builder()
+                .kafka(kafka)
+                .topics(topics)
+                .delivery(delivery)
+                .flow(flow)
+                .steps(steps)
+                .retry(retry)
+                .httpPort(http.port());
     }
 
-    private static void requireAtLeast(String key, int value, int min) {
-        if (value < min) {
-            throw new ConfigException(key, "must be at least " + min + ", got " + value);
+    /** This configuration with {@code kafka} instead. */
+    public WorkerConfig withKafka(KafkaConnection kafka) {
+        return new WorkerConfig(kafka, topics, delivery, flow, steps, retry, http);
+    }
+
+    /** This configuration with {@code topics} instead. */
+    public WorkerConfig withTopics(Topics topics) {
+        return new WorkerConfig(kafka, topics, delivery, flow, steps, retry, http);
+    }
+
+    /** This configuration with {@code delivery} instead. */
+    public WorkerConfig withDelivery(DeliverySettings delivery) {
+        return new WorkerConfig(kafka, topics, delivery, flow, steps, retry, http);
+    }
+
+    /** This configuration with {@code flow} instead. */
+    public WorkerConfig withFlow(Flow flow) {
+        return new WorkerConfig(kafka, topics, delivery, flow, steps, retry, http);
+    }
+
+    /** This configuration with {@code steps} instead. */
+    public WorkerConfig withSteps(StepSettings steps) {
+        return new WorkerConfig(kafka, topics, delivery, flow, steps, retry, http);
+    }
+
+    /** This configuration with {@code retry} instead. */
+    public WorkerConfig withRetry(RetryPolicy retry) {
+        return new WorkerConfig(kafka, topics, delivery, flow, steps, retry, http);
+    }
+
+    /**
+     * Collects settings one by one, starting from the defaults, and checks them all at
+     * {@link #build()}: a group's values are checked together, so the order of the calls does
+     * not matter. Not thread-safe.
+     */
+    public static final class Builder {
+
+        private String bootstrapServers;
+        private boolean embeddedBroker;
+        private int embeddedBrokerPort;
+        private String groupId = KafkaConnection.DEFAULT_GROUP_ID;
+        private String workerId = "order-worker-" + ProcessHandle.current().pid();
+        private Map<String, String> kafkaOverrides = Map.of();
+        private Duration connectTimeout = KafkaConnection.DEFAULT_CONNECT_TIMEOUT;
+
+        private String ordersTopic = Topics.DEFAULTS.orders();
+        private String resultsTopic = Topics.DEFAULTS.results();
+        private String deadLetterTopic = Topics.DEFAULTS.deadLetters();
+        private boolean createTopics = Topics.DEFAULTS.create();
+        private int topicPartitions = Topics.DEFAULTS.partitions();
+
+        private Delivery delivery = DeliverySettings.DEFAULTS.mode();
+        private Duration commitInterval = DeliverySettings.DEFAULTS.commitInterval();
+        private Ordering ordering = DeliverySettings.DEFAULTS.ordering();
+
+        private int maxInFlight = Flow.DEFAULTS.maxInFlight();
+        private Duration orderDeadline = Flow.DEFAULTS.orderDeadline();
+        private Duration compensationDeadline = Flow.DEFAULTS.compensationDeadline();
+        private Duration drainBudget = Flow.DEFAULTS.drainBudget();
+        private int maxOrderBytes = Flow.DEFAULTS.maxOrderBytes();
+
+        private SimulationSettings simulation = StepSettings.DEFAULTS.simulation();
+        private StepServices services = StepSettings.DEFAULTS.services();
+        private int courierPoolSize = StepSettings.DEFAULTS.courierPoolSize();
+
+        private RetryPolicy retry = RetryPolicy.DEFAULTS;
+        private int httpPort = HttpSettings.ANY_FREE_PORT.port();
+
+        private Builder() {
+        }
+
+        /** Checks every value, group by group. @throws ConfigException naming the first wrong one */
+        public WorkerConfig build() {
+            return new WorkerConfig(
+                    new KafkaConnection(bootstrapServers, embeddedBroker, embeddedBrokerPort, groupId, workerId,
+                            kafkaOverrides, connectTimeout),
+                    new Topics(ordersTopic, resultsTopic, deadLetterTopic, createTopics, topicPartitions),
+                    new DeliverySettings(delivery, commitInterval, ordering),
+                    new Flow(maxInFlight, orderDeadline, compensationDeadline, drainBudget, maxOrderBytes),
+                    new StepSettings(simulation, services, courierPoolSize),
+                    retry,
+                    new HttpSettings(httpPort));
+        }
+
+        // Kafka connection
+
+        public Builder kafka(KafkaConnection kafka) {
+            return bootstrapServers(kafka.bootstrapServers())
+                    .embeddedBroker(kafka.embeddedBroker())
+                    .embeddedBrokerPort(kafka.embeddedBrokerPort())
+                    .groupId(kafka.groupId())
+                    .workerId(kafka.workerId())
+                    .kafkaOverrides(kafka.overrides())
+                    .connectTimeout(kafka.connectTimeout());
+        }
+
+        public Builder bootstrapServers(String bootstrapServers) {
+            this.bootstrapServers = bootstrapServers;
+            return this;
+        }
+
+        public Builder embeddedBroker(boolean embeddedBroker) {
+            this.embeddedBroker = embeddedBroker;
+            return this;
+        }
+
+        public Builder embeddedBrokerPort(int embeddedBrokerPort) {
+            this.embeddedBrokerPort = embeddedBrokerPort;
+            return this;
+        }
+
+        public Builder groupId(String groupId) {
+            this.groupId = groupId;
+            return this;
+        }
+
+        public Builder workerId(String workerId) {
+            this.workerId = workerId;
+            return this;
+        }
+
+        /** Extra Kafka client properties, applied last; replaces any given before. */
+        public Builder kafkaOverrides(Map<String, String> kafkaOverrides) {
+            this.kafkaOverrides = kafkaOverrides;
+            return this;
+        }
+
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+            return this;
+        }
+
+        // Topics
+
+        public Builder topics(Topics topics) {
+            return ordersTopic(topics.orders())
+                    .resultsTopic(topics.results())
+                    .deadLetterTopic(topics.deadLetters())
+                    .createTopics(topics.create())
+                    .topicPartitions(topics.partitions());
+        }
+
+        public Builder ordersTopic(String ordersTopic) {
+            this.ordersTopic = ordersTopic;
+            return this;
+        }
+
+        public Builder resultsTopic(String resultsTopic) {
+            this.resultsTopic = resultsTopic;
+            return this;
+        }
+
+        public Builder deadLetterTopic(String deadLetterTopic) {
+            this.deadLetterTopic = deadLetterTopic;
+            return this;
+        }
+
+        public Builder createTopics(boolean createTopics) {
+            this.createTopics = createTopics;
+            return this;
+        }
+
+        public Builder topicPartitions(int topicPartitions) {
+            this.topicPartitions = topicPartitions;
+            return this;
+        }
+
+        // Delivery
+
+        public Builder delivery(DeliverySettings delivery) {
+            return delivery(delivery.mode())
+                    .commitInterval(delivery.commitInterval())
+                    .ordering(delivery.ordering());
+        }
+
+        public Builder delivery(Delivery delivery) {
+            this.delivery = delivery;
+            return this;
+        }
+
+        public Builder commitInterval(Duration commitInterval) {
+            this.commitInterval = commitInterval;
+            return this;
+        }
+
+        public Builder ordering(Ordering ordering) {
+            this.ordering = ordering;
+            return this;
+        }
+
+        // Flow
+
+        public Builder flow(Flow flow) {
+            return maxInFlight(flow.maxInFlight())
+                    .orderDeadline(flow.orderDeadline())
+                    .compensationDeadline(flow.compensationDeadline())
+                    .drainBudget(flow.drainBudget())
+                    .maxOrderBytes(flow.maxOrderBytes());
+        }
+
+        public Builder maxInFlight(int maxInFlight) {
+            this.maxInFlight = maxInFlight;
+            return this;
+        }
+
+        public Builder orderDeadline(Duration orderDeadline) {
+            this.orderDeadline = orderDeadline;
+            return this;
+        }
+
+        public Builder compensationDeadline(Duration compensationDeadline) {
+            this.compensationDeadline = compensationDeadline;
+            return this;
+        }
+
+        public Builder drainBudget(Duration drainBudget) {
+            this.drainBudget = drainBudget;
+            return this;
+        }
+
+        public Builder maxOrderBytes(int maxOrderBytes) {
+            this.maxOrderBytes = maxOrderBytes;
+            return this;
+        }
+
+        // Steps
+
+        public Builder steps(StepSettings steps) {
+            return simulation(steps.simulation())
+                    .services(steps.services())
+                    .courierPoolSize(steps.courierPoolSize());
+        }
+
+        public Builder simulation(SimulationSettings simulation) {
+            this.simulation = simulation;
+            return this;
+        }
+
+        /** The real services the steps call over HTTP; {@code null} (the default) simulates them. */
+        public Builder services(StepServices services) {
+            this.services = services;
+            return this;
+        }
+
+        public Builder courierPoolSize(int courierPoolSize) {
+            this.courierPoolSize = courierPoolSize;
+            return this;
+        }
+
+        // Retry and HTTP
+
+        public Builder retry(RetryPolicy retry) {
+            this.retry = retry;
+            return this;
+        }
+
+        public Builder httpPort(int httpPort) {
+            this.httpPort = httpPort;
+            return this;
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.orderpipeline.worker.kafka;
 
+import dev.orderpipeline.worker.config.Ordering;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Collection;

@@ -1,6 +1,12 @@
 package dev.orderpipeline.worker.kafka;
 
 import dev.orderpipeline.contract.OrderCodec;
+import dev.orderpipeline.worker.config.Delivery;
+import dev.orderpipeline.worker.config.DeliverySettings;
+import dev.orderpipeline.worker.config.Flow;
+import dev.orderpipeline.worker.config.KafkaConnection;
+import dev.orderpipeline.worker.config.Topics;
+import dev.orderpipeline.worker.config.WorkerConfig;
 import dev.orderpipeline.worker.observe.PollHealth;
 import dev.orderpipeline.worker.observe.WorkerMetrics;
 import dev.orderpipeline.worker.pipeline.OrderPipeline;
@@ -58,11 +64,37 @@ public final class KafkaWorker implements AutoCloseable {
     /** Room in the transaction timeout beyond one commit interval. */
     static final Duration TRANSACTION_SLACK = Duration.ofSeconds(5);
 
-    /** Where to connect, what to read and write, and how the loop behaves. */
-    public record Settings(String bootstrapServers, String groupId, String workerId, String ordersTopic,
-                           String resultsTopic, String deadLetterTopic, int maxInFlight, Ordering ordering,
-                           Delivery delivery, Duration commitInterval,
-                           Duration drainBudget, Duration orderDeadline, Map<String, String> overrides) {
+    /**
+     * The configuration groups the Kafka side needs: where to connect, what to read and write,
+     * and how the loop behaves.
+     *
+     * @param kafka the cluster as it is reached now: with {@code --embedded-broker}, the local
+     *              broker's address
+     */
+    public record Settings(KafkaConnection kafka, Topics topics, DeliverySettings delivery, Flow flow) {
+
+        /** The groups of {@code config}, connecting to {@code bootstrapServers}. */
+        public static Settings of(WorkerConfig config, String bootstrapServers) {
+            return new Settings(config.kafka().withBootstrapServers(bootstrapServers), config.topics(), config.delivery(),
+                    config.flow());
+        }
+
+        /** The groups of {@code config}, connecting where it says. */
+        public static Settings of(WorkerConfig config) {
+            return of(config, config.kafka().bootstrapServers());
+        }
+
+        String bootstrapServers() {
+            return kafka.bootstrapServers();
+        }
+
+        String workerId() {
+            return kafka.workerId();
+        }
+
+        Map<String, String> overrides() {
+            return kafka.overrides();
+        }
     }
 
     private final KafkaProducer<byte[], byte[]> producer;
@@ -88,7 +120,7 @@ public final class KafkaWorker implements AutoCloseable {
             Map<String, Object> adminProps = common(settings);
             adminProps.put(AdminClientConfig.CLIENT_ID_CONFIG, settings.workerId() + "-commits");
             admin = Admin.create(adminProps);
-            committer = switch (settings.delivery()) {
+            committer = switch (settings.delivery().mode()) {
                 case AT_LEAST_ONCE -> new AtLeastOnceCommitter(consumer);
                 case EXACTLY_ONCE -> {
                     initTransactions(settings);
@@ -113,17 +145,16 @@ public final class KafkaWorker implements AutoCloseable {
         producerMetrics.bindTo(metrics.registry());
         this.consumerMetrics = new KafkaClientMetrics(consumer);
         consumerMetrics.bindTo(metrics.registry());
-        OutcomePublisher publisher = new OutcomePublisher(producer, codec, settings.resultsTopic(),
-                settings.deadLetterTopic(), settings.workerId(), clock, maxDeadLetterBytes(settings));
+        OutcomePublisher publisher = new OutcomePublisher(producer, codec, settings.topics().results(),
+                settings.topics().deadLetters(), settings.workerId(), clock, maxDeadLetterBytes(settings));
         OrderHandler handler = new OrderHandler(codec, pipeline, publisher, metrics, clock);
-        PollLoop.Settings loopSettings = new PollLoop.Settings(settings.ordersTopic(), settings.maxInFlight(), settings.ordering(),
-                Duration.ofMillis(100), settings.commitInterval(), settings.drainBudget(),
-                revokeBudget(settings.orderDeadline()));
+        PollLoop.Settings loopSettings = new PollLoop.Settings(settings.topics().orders(), settings.flow(),
+                settings.delivery(), Duration.ofMillis(100));
         this.loop = new PollLoop(consumer, committer, handler,
                 Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("order-", 1).factory()),
-                loopSettings, clock, metrics, health, GroupCommits.of(admin, settings.groupId(), stable,
+                loopSettings, clock, metrics, health, GroupCommits.of(admin, settings.kafka().groupId(), stable,
                         String.valueOf(consumerProps.get(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG))));
-        metrics.bindLoad(loop, settings.maxInFlight());
+        metrics.bindLoad(loop, settings.flow().maxInFlight());
         this.pollThread = Thread.ofPlatform().name("order-poll").unstarted(loop);
     }
 
@@ -139,7 +170,7 @@ public final class KafkaWorker implements AutoCloseable {
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
         // The client refuses a request timeout longer than its API timeout (30 s by default).
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
-        ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, settings.deadLetterTopic());
+        ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, settings.topics().deadLetters());
         try (Admin admin = Admin.create(props)) {
             ConfigEntry entry = admin.describeConfigs(List.of(topic)).all().get(15, TimeUnit.SECONDS).get(topic)
                     .get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
@@ -149,7 +180,7 @@ public final class KafkaWorker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
-            log.warn("cannot read max.message.bytes of {} ({}); dead letters are cut to {} bytes", settings.deadLetterTopic(),
+            log.warn("cannot read max.message.bytes of {} ({}); dead letters are cut to {} bytes", settings.topics().deadLetters(),
                     e.toString(), Math.min(producerLimit, BROKER_DEFAULT_MESSAGE_BYTES));
         }
         return Math.min(producerLimit, BROKER_DEFAULT_MESSAGE_BYTES);
@@ -208,7 +239,7 @@ public final class KafkaWorker implements AutoCloseable {
      * predecessor's open transaction at once.
      */
     static String transactionalId(Settings settings) {
-        return settings.groupId() + "-" + settings.workerId();
+        return settings.kafka().groupId() + "-" + settings.workerId();
     }
 
     /**
@@ -228,14 +259,15 @@ public final class KafkaWorker implements AutoCloseable {
      * Creates the orders, results and dead-letter topics if they do not exist yet. For
      * development and tests; production topics are usually created by whoever runs the cluster.
      */
-    public static void createTopics(Settings settings, int partitions) throws InterruptedException {
+    public static void createTopics(Settings settings) throws InterruptedException {
+        int partitions = settings.topics().partitions();
         Map<String, Object> props = common(settings);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
         try (Admin admin = Admin.create(props)) {
             List<NewTopic> topics = new ArrayList<>();
-            topics.add(new NewTopic(settings.ordersTopic(), partitions, (short) -1));
-            topics.add(new NewTopic(settings.resultsTopic(), partitions, (short) -1));
-            topics.add(new NewTopic(settings.deadLetterTopic(), partitions, (short) -1)
+            topics.add(new NewTopic(settings.topics().orders(), partitions, (short) -1));
+            topics.add(new NewTopic(settings.topics().results(), partitions, (short) -1));
+            topics.add(new NewTopic(settings.topics().deadLetters(), partitions, (short) -1)
                     .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_RECORD_BYTES))));
             for (var entry : admin.createTopics(topics).values().entrySet()) {
                 try {
@@ -318,7 +350,7 @@ public final class KafkaWorker implements AutoCloseable {
     static Map<String, Object> consumerProperties(Settings settings) {
         Map<String, Object> props = new HashMap<>();
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.kafka().groupId());
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.workerId() + "-consumer");
         // Offsets are committed by the poll loop, only below orders whose result is on the broker.
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -350,17 +382,17 @@ public final class KafkaWorker implements AutoCloseable {
         props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, settings.workerId());
         // No poll hands over more records than there is room for, so running plus waiting
         // records stay within twice the in-flight limit even for a small limit.
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(1, Math.min(500, settings.maxInFlight())));
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(1, Math.min(500, settings.flow().maxInFlight())));
         // Bytes in, so that a record that is not an order is dead-lettered instead of failing poll().
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        if (settings.delivery() == Delivery.EXACTLY_ONCE) {
+        if (settings.delivery().mode() == Delivery.EXACTLY_ONCE) {
             // On assignment the worker reads the group's committed offsets, which waits while a
             // transaction with offsets for the partition is open: after a kill -9 under another
             // worker id, until the broker aborts it at transaction.timeout.ms (plus up to 10 s
             // until its next check). Wait that long and more, at least the default 60 s.
             props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                    (int) Math.max(60_000, transactionTimeout(settings.commitInterval()).plusSeconds(30).toMillis()));
+                    (int) Math.max(60_000, transactionTimeout(settings.delivery().commitInterval()).plusSeconds(30).toMillis()));
         }
         props.putAll(settings.overrides());
         return props;
@@ -386,13 +418,13 @@ public final class KafkaWorker implements AutoCloseable {
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        if (settings.delivery() == Delivery.EXACTLY_ONCE) {
+        if (settings.delivery().mode() == Delivery.EXACTLY_ONCE) {
             // Outcomes, dead letters and offsets in one transaction per commit interval.
             props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(settings));
             // Short, so that a killed worker's open transaction does not block its partitions'
             // readers for a minute; long enough for a commit interval (a given value wins, and was
             // checked against the interval at start-up).
-            props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) transactionTimeout(settings.commitInterval()).toMillis());
+            props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) transactionTimeout(settings.delivery().commitInterval()).toMillis());
         }
         props.putAll(settings.overrides());
         return props;

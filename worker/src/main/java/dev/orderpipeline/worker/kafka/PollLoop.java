@@ -1,5 +1,8 @@
 package dev.orderpipeline.worker.kafka;
 
+import dev.orderpipeline.worker.config.DeliverySettings;
+import dev.orderpipeline.worker.config.Flow;
+import dev.orderpipeline.worker.config.Ordering;
 import dev.orderpipeline.worker.observe.PollHealth;
 import dev.orderpipeline.worker.observe.WorkerMetrics;
 import java.time.Clock;
@@ -79,13 +82,35 @@ public final class PollLoop implements Runnable, WorkerMetrics.Load {
     }
 
     /**
-     * @param pollTimeout    the longest a poll blocks; bounds how late a commit or a stop is seen
-     * @param commitInterval how often finished offsets are committed while running
-     * @param drainBudget    on stop, how long in-flight orders may take to finish
-     * @param revokeBudget   on a revocation, how long the revoked partitions' orders may take
+     * @param topic       the orders topic
+     * @param flow        in-flight limit, order deadline (which bounds a revocation's wait) and drain budget
+     * @param delivery    commit interval and ordering
+     * @param pollTimeout the longest a poll blocks; bounds how late a commit or a stop is seen
      */
-    public record Settings(String topic, int maxInFlight, Ordering ordering, Duration pollTimeout,
-                           Duration commitInterval, Duration drainBudget, Duration revokeBudget) {
+    public record Settings(String topic, Flow flow, DeliverySettings delivery, Duration pollTimeout) {
+
+        int maxInFlight() {
+            return flow.maxInFlight();
+        }
+
+        Ordering ordering() {
+            return delivery.ordering();
+        }
+
+        /** How often finished offsets are committed while running. */
+        Duration commitInterval() {
+            return delivery.commitInterval();
+        }
+
+        /** On stop, how long in-flight orders may take to finish. */
+        Duration drainBudget() {
+            return flow.drainBudget();
+        }
+
+        /** On a revocation, how long the revoked partitions' orders may take. */
+        Duration revokeBudget() {
+            return KafkaWorker.revokeBudget(flow.orderDeadline());
+        }
     }
 
     private final Consumer<byte[], byte[]> consumer;

@@ -120,8 +120,8 @@ public final class StartupChecks {
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 15_000));
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, settings.workerId() + "-startup");
-        Set<String> topics = new LinkedHashSet<>(List.of(settings.ordersTopic(), settings.resultsTopic(),
-                settings.deadLetterTopic()));
+        Set<String> topics = new LinkedHashSet<>(List.of(settings.topics().orders(), settings.topics().results(),
+                settings.topics().deadLetters()));
         List<String> missing = new ArrayList<>();
         try (Admin admin = Admin.create(props)) {
             Map<String, KafkaFuture<org.apache.kafka.clients.admin.TopicDescription>> described =

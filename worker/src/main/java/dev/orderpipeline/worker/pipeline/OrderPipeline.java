@@ -1,5 +1,6 @@
 package dev.orderpipeline.worker.pipeline;
 
+import dev.orderpipeline.worker.config.RetryPolicy;
 import dev.orderpipeline.contract.Compensation;
 import dev.orderpipeline.contract.ErrorClass;
 import dev.orderpipeline.contract.OrderOutcome;
@@ -54,51 +55,110 @@ public final class OrderPipeline {
     private final Compensator compensator;
 
     /**
-     * A pipeline that calls every step once and undoes succeeded steps of failed orders within
-     * {@link #DEFAULT_COMPENSATION_DEADLINE}.
-     *
-     * @param orderDeadline how long one order's steps may take together, from when they start
-     * @param workerId      written into every outcome, to tell workers apart
-     * @param tracker       counts the step threads, to prove none outlives its order
+     * A pipeline over these three steps. Its order deadline and worker id are to be given; the
+     * rest has defaults: every step called once, undos within {@link #DEFAULT_COMPENSATION_DEADLINE}.
      */
-    public OrderPipeline(PaymentGateway payment, VendorNotifier vendor, CourierDispatcher courier,
-                         Duration orderDeadline, String workerId, StepTracker tracker, Clock clock) {
-        this(payment, vendor, courier, orderDeadline, workerId, tracker, clock, RetryPolicy.NONE,
-                DEFAULT_COMPENSATION_DEADLINE, new Random(), PipelineEvents.NONE);
+    public static Builder builder(PaymentGateway payment, VendorNotifier vendor, CourierDispatcher courier) {
+        return new Builder(payment, vendor, courier);
     }
 
-    /**
-     * @param retry                when a step is called again after a transient failure
-     * @param compensationDeadline how long the undos of a failed order may take, from when they start
-     * @param random               draws the jittered waits between attempts
-     * @param events               told of retries and compensations, for metrics
-     */
-    public OrderPipeline(PaymentGateway payment, VendorNotifier vendor, CourierDispatcher courier,
-                         Duration orderDeadline, String workerId, StepTracker tracker, Clock clock,
-                         RetryPolicy retry, Duration compensationDeadline, Random random, PipelineEvents events) {
-        this(payment, vendor, courier, orderDeadline, workerId, tracker, clock, retry, compensationDeadline, random,
-                events, Thread::sleep);
-    }
-
-    /** With the wait between attempts passed in, so tests spend no time in it. */
-    OrderPipeline(PaymentGateway payment, VendorNotifier vendor, CourierDispatcher courier,
-                  Duration orderDeadline, String workerId, StepTracker tracker, Clock clock,
-                  RetryPolicy retry, Duration compensationDeadline, Random random, PipelineEvents events,
-                  Retry.Sleeper sleeper) {
-        this.payment = Objects.requireNonNull(payment, "payment");
-        this.vendor = Objects.requireNonNull(vendor, "vendor");
-        this.courier = Objects.requireNonNull(courier, "courier");
-        requirePositive("orderDeadline", orderDeadline);
-        requirePositive("compensationDeadline", compensationDeadline);
-        this.orderDeadline = orderDeadline;
-        this.workerId = Objects.requireNonNull(workerId, "workerId");
-        this.clock = Objects.requireNonNull(clock, "clock");
-        this.steps = new ConcurrentSteps(tracker, clock);
-        this.retry = new Retry(Objects.requireNonNull(retry, "retry"), Objects.requireNonNull(random, "random"),
-                Objects.requireNonNull(sleeper, "sleeper"), Objects.requireNonNull(events, "events"), steps);
+    private OrderPipeline(Builder b) {
+        this.payment = Objects.requireNonNull(b.payment, "payment");
+        this.vendor = Objects.requireNonNull(b.vendor, "vendor");
+        this.courier = Objects.requireNonNull(b.courier, "courier");
+        requirePositive("orderDeadline", b.orderDeadline);
+        requirePositive("compensationDeadline", b.compensationDeadline);
+        this.orderDeadline = b.orderDeadline;
+        this.workerId = Objects.requireNonNull(b.workerId, "workerId");
+        this.clock = Objects.requireNonNull(b.clock, "clock");
+        this.steps = new ConcurrentSteps(Objects.requireNonNull(b.tracker, "tracker"), clock);
+        this.retry = new Retry(Objects.requireNonNull(b.retry, "retry"), Objects.requireNonNull(b.random, "random"),
+                Objects.requireNonNull(b.sleeper, "sleeper"), Objects.requireNonNull(b.events, "events"), steps);
         // Undos retry by the same policy, but are not step retries: step_retries_total counts the steps.
-        Retry undoRetry = new Retry(retry, random, sleeper, PipelineEvents.NONE, steps);
-        this.compensator = new Compensator(payment, vendor, courier, undoRetry, steps, compensationDeadline, events, clock);
+        Retry undoRetry = new Retry(b.retry, b.random, b.sleeper, PipelineEvents.NONE, steps);
+        this.compensator = new Compensator(payment, vendor, courier, undoRetry, steps, b.compensationDeadline, b.events,
+                clock);
+    }
+
+    /** Collects what a pipeline is made of; {@link #build()} checks it. Not thread-safe. */
+    public static final class Builder {
+
+        private final PaymentGateway payment;
+        private final VendorNotifier vendor;
+        private final CourierDispatcher courier;
+        private Duration orderDeadline;
+        private String workerId;
+        private StepTracker tracker = new StepTracker();
+        private Clock clock = Clock.systemUTC();
+        private RetryPolicy retry = RetryPolicy.NONE;
+        private Duration compensationDeadline = DEFAULT_COMPENSATION_DEADLINE;
+        private Random random = new Random();
+        private PipelineEvents events = PipelineEvents.NONE;
+        private Retry.Sleeper sleeper = Thread::sleep;
+
+        private Builder(PaymentGateway payment, VendorNotifier vendor, CourierDispatcher courier) {
+            this.payment = payment;
+            this.vendor = vendor;
+            this.courier = courier;
+        }
+
+        /** How long one order's steps may take together, from when they start. Required. */
+        public Builder orderDeadline(Duration orderDeadline) {
+            this.orderDeadline = orderDeadline;
+            return this;
+        }
+
+        /** Written into every outcome, to tell workers apart. Required. */
+        public Builder workerId(String workerId) {
+            this.workerId = workerId;
+            return this;
+        }
+
+        /** Counts the step threads, to prove none outlives its order. */
+        public Builder tracker(StepTracker tracker) {
+            this.tracker = tracker;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /** When a step is called again after a transient failure; by default never. */
+        public Builder retry(RetryPolicy retry) {
+            this.retry = retry;
+            return this;
+        }
+
+        /** How long the undos of a failed order may take, from when they start. */
+        public Builder compensationDeadline(Duration compensationDeadline) {
+            this.compensationDeadline = compensationDeadline;
+            return this;
+        }
+
+        /** Draws the jittered waits between attempts. */
+        public Builder random(Random random) {
+            this.random = random;
+            return this;
+        }
+
+        /** Told of retries and compensations, for metrics. */
+        public Builder events(PipelineEvents events) {
+            this.events = events;
+            return this;
+        }
+
+        /** The wait between attempts, passed in so that tests spend no time in it. */
+        Builder sleeper(Retry.Sleeper sleeper) {
+            this.sleeper = sleeper;
+            return this;
+        }
+
+        /** @throws NullPointerException or IllegalArgumentException if a part is missing or a deadline is not positive */
+        public OrderPipeline build() {
+            return new OrderPipeline(this);
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.orderpipeline.worker.pipeline;
 
+import dev.orderpipeline.worker.config.RetryPolicy;
 import dev.orderpipeline.contract.ErrorClass;
 import dev.orderpipeline.contract.StepName;
 import dev.orderpipeline.worker.steps.StepContext;

@@ -1,6 +1,7 @@
 package dev.orderpipeline.worker.steps;
 
 import dev.orderpipeline.contract.StepFault;
+import dev.orderpipeline.worker.config.SimulationSettings;
 import java.time.Duration;
 import java.util.Random;
 

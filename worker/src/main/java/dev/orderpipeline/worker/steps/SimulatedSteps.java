@@ -1,5 +1,6 @@
 package dev.orderpipeline.worker.steps;
 
+import dev.orderpipeline.worker.config.SimulationSettings;
 import dev.orderpipeline.contract.OrderPlaced;
 import dev.orderpipeline.contract.StepFault;
 import java.util.Random;

@@ -8,8 +8,8 @@ import dev.orderpipeline.worker.config.Durations;
 import dev.orderpipeline.worker.config.EffectiveConfig.Setting;
 import dev.orderpipeline.worker.config.EffectiveConfig.Source;
 import dev.orderpipeline.worker.config.WorkerConfig;
-import dev.orderpipeline.worker.kafka.Delivery;
-import dev.orderpipeline.worker.kafka.Ordering;
+import dev.orderpipeline.worker.config.Delivery;
+import dev.orderpipeline.worker.config.Ordering;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -179,9 +179,9 @@ class MainTest {
         WorkerConfig got = main.config();
         Map<String, Setting> settings = byKey(main.effectiveSettings());
 
-        assertEquals(Durations.parse(wantDeadline), got.orderDeadline(), "order deadline");
+        assertEquals(Durations.parse(wantDeadline), got.flow().orderDeadline(), "order deadline");
         assertEquals(wantDeadlineSource, settings.get("order-deadline").source().toString(), "order-deadline source");
-        assertEquals(wantInFlight, got.maxInFlight(), "max in flight");
+        assertEquals(wantInFlight, got.flow().maxInFlight(), "max in flight");
         assertEquals(wantInFlightSource, settings.get("max-in-flight").source().toString(), "max-in-flight source");
     }
 
@@ -199,12 +199,12 @@ class MainTest {
         Main main = parse(Map.of("WORKER_CONFIG", config.toString()));
         WorkerConfig got = main.config();
 
-        assertEquals("broker-1:9092,broker-2:9092", got.bootstrapServers());
-        assertTrue(got.createTopics(), "create-topics");
-        assertEquals(Ordering.PARTITION, got.ordering());
-        assertEquals(Delivery.EXACTLY_ONCE, got.delivery());
-        assertEquals(0.25, got.simulation().paymentDeclineRate());
-        assertEquals("from-file", got.workerId());
+        assertEquals("broker-1:9092,broker-2:9092", got.kafka().bootstrapServers());
+        assertTrue(got.topics().create(), "create-topics");
+        assertEquals(Ordering.PARTITION, got.delivery().ordering());
+        assertEquals(Delivery.EXACTLY_ONCE, got.delivery().mode());
+        assertEquals(0.25, got.steps().simulation().paymentDeclineRate());
+        assertEquals("from-file", got.kafka().workerId());
         Map<String, Setting> settings = byKey(main.effectiveSettings());
         assertEquals(new Setting("config", config.toString(), Source.ENV), settings.get("config"));
         assertEquals(new Setting("worker-id", "from-file", Source.FILE), settings.get("worker-id"));
@@ -212,11 +212,11 @@ class MainTest {
 
     @Test
     void delivery_isAtLeastOnceByDefault_exactlyOnceByFlagOrEnvironment() {
-        assertEquals(Delivery.AT_LEAST_ONCE, parse(Map.of(), "--bootstrap-servers", "b:9092").config().delivery());
+        assertEquals(Delivery.AT_LEAST_ONCE, parse(Map.of(), "--bootstrap-servers", "b:9092").config().delivery().mode());
         assertEquals(Delivery.EXACTLY_ONCE,
-                parse(Map.of(), "--bootstrap-servers", "b:9092", "--delivery", "exactly-once").config().delivery());
+                parse(Map.of(), "--bootstrap-servers", "b:9092", "--delivery", "exactly-once").config().delivery().mode());
         Main fromEnv = parse(Map.of("DELIVERY", "EXACTLY_ONCE"), "--bootstrap-servers", "b:9092");
-        assertEquals(Delivery.EXACTLY_ONCE, fromEnv.config().delivery());
+        assertEquals(Delivery.EXACTLY_ONCE, fromEnv.config().delivery().mode());
         assertEquals(new Setting("delivery", "EXACTLY_ONCE", Source.ENV), byKey(fromEnv.effectiveSettings()).get("delivery"));
     }
 
@@ -227,11 +227,11 @@ class MainTest {
     @Test
     void longBudgets_fitAShortTransactionTimeout() {
         assertEquals(Duration.ofMinutes(20), parse(Map.of(), "--bootstrap-servers", "b:9092", "--delivery", "exactly-once",
-                "--drain-budget", "20m", "--kafka", "transaction.timeout.ms=15000").config().drainBudget());
+                "--drain-budget", "20m", "--kafka", "transaction.timeout.ms=15000").config().flow().drainBudget());
         assertEquals(Duration.ofSeconds(50), parse(Map.of(), "--bootstrap-servers", "b:9092", "--delivery", "exactly-once",
-                "--order-deadline", "50s", "--kafka", "transaction.timeout.ms=15000").config().orderDeadline());
+                "--order-deadline", "50s", "--kafka", "transaction.timeout.ms=15000").config().flow().orderDeadline());
         assertEquals(Duration.ofMinutes(5), parse(Map.of(), "--bootstrap-servers", "b:9092",
-                "--drain-budget", "5m").config().drainBudget());
+                "--drain-budget", "5m").config().flow().drainBudget());
     }
 
     @Test
@@ -244,17 +244,29 @@ class MainTest {
         Main main = parse(Map.of(), "--bootstrap-servers", "b:9092", "--config", config.toString(),
                 "--kafka", "client.rack=rack-flag");
 
-        assertEquals(Map.of("security.protocol", "SASL_SSL", "client.rack", "rack-flag"), main.config().kafkaOverrides());
+        assertEquals(Map.of("security.protocol", "SASL_SSL", "client.rack", "rack-flag"), main.config().kafka().overrides());
         Map<String, Setting> settings = byKey(main.effectiveSettings());
         assertEquals(new Setting("kafka.security.protocol", "SASL_SSL", Source.FILE), settings.get("kafka.security.protocol"));
         assertEquals(new Setting("kafka.client.rack", "rack-flag", Source.FLAG), settings.get("kafka.client.rack"));
+    }
+
+    /** Tests and embedders build from WorkerConfig.builder(): its defaults are the ones order-worker documents. */
+    @Test
+    void noOptions_giveTheConfigBuildersDefaults_butForTheHttpPortAndWorkerId() {
+        WorkerConfig got = parse(Map.of("HOSTNAME", "node-1"), "--bootstrap-servers", "b:9092").config();
+
+        WorkerConfig want = WorkerConfig.builder().bootstrapServers("b:9092")
+                .workerId("node-1-" + ProcessHandle.current().pid())
+                .httpPort(8080)
+                .build();
+        assertEquals(want, got);
     }
 
     @Test
     void workerId_defaultsToHostAndPid_fromTheGivenEnvironment() {
         Main main = parse(Map.of("HOSTNAME", "node 7"), "--bootstrap-servers", "b:9092");
 
-        assertEquals("node-7-" + ProcessHandle.current().pid(), main.config().workerId());
+        assertEquals("node-7-" + ProcessHandle.current().pid(), main.config().kafka().workerId());
         assertEquals(Source.DEFAULT, byKey(main.effectiveSettings()).get("worker-id").source());
     }
 

@@ -12,10 +12,10 @@ import dev.orderpipeline.contract.StepFault;
 import dev.orderpipeline.testkafka.TestKafka;
 import dev.orderpipeline.worker.app.Worker;
 import dev.orderpipeline.worker.config.WorkerConfig;
-import dev.orderpipeline.worker.kafka.Delivery;
-import dev.orderpipeline.worker.kafka.Ordering;
+import dev.orderpipeline.worker.config.Delivery;
+import dev.orderpipeline.worker.config.Ordering;
 import dev.orderpipeline.worker.kafka.PollLoop;
-import dev.orderpipeline.worker.steps.SimulationSettings;
+import dev.orderpipeline.worker.config.SimulationSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,7 +23,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.Future;
@@ -51,11 +50,17 @@ class DispatchWindowIT {
     private static final int WINDOW = 2_247;
 
     private static WorkerConfig config(PipelineTopics topics, String workerId, Duration deadline, Delivery delivery) {
-        return new WorkerConfig(topics.bootstrapServers(), false, 0, topics.orders, topics.results, topics.deadLetters,
-                topics.groupId, workerId, false, PipelineTopics.PARTITIONS, deadline, 10_000, Ordering.UNORDERED,
-                Duration.ofSeconds(1), Duration.ofMillis(300), 20_000, OrderCodec.DEFAULT_MAX_ORDER_BYTES,
-                SimulationSettings.fixedLatency(Duration.ofMillis(5)), Map.of(), Duration.ofSeconds(30))
-                .withDelivery(delivery);
+        return topics.workerConfig()
+                .workerId(workerId)
+                .orderDeadline(deadline)
+                .maxInFlight(10_000)
+                .drainBudget(Duration.ofSeconds(1))
+                .delivery(delivery)
+                .ordering(Ordering.UNORDERED)
+                .commitInterval(Duration.ofMillis(300))
+                .courierPoolSize(20_000)
+                .simulation(SimulationSettings.fixedLatency(Duration.ofMillis(5)))
+                .build();
     }
 
     private static double skipped(Worker worker) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orderpipeline.contract.DeadLetterHeaders;
 import dev.orderpipeline.contract.ErrorClass;
-import dev.orderpipeline.contract.OrderCodec;
 import dev.orderpipeline.contract.OrderPlaced;
 import dev.orderpipeline.contract.SampleOrders;
 import dev.orderpipeline.contract.Simulation;
@@ -14,10 +13,9 @@ import dev.orderpipeline.contract.StepFault;
 import dev.orderpipeline.testkafka.TestKafka;
 import dev.orderpipeline.worker.app.Worker;
 import dev.orderpipeline.worker.config.WorkerConfig;
-import dev.orderpipeline.worker.kafka.Delivery;
-import dev.orderpipeline.worker.kafka.Ordering;
+import dev.orderpipeline.worker.config.Delivery;
 import dev.orderpipeline.worker.kafka.PollLoop;
-import dev.orderpipeline.worker.steps.SimulationSettings;
+import dev.orderpipeline.worker.config.SimulationSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,13 +51,16 @@ class ExactlyOnceIT {
     private static final Duration WAIT = Duration.ofSeconds(90);
 
     private static WorkerConfig config(PipelineTopics topics, String workerId, Duration deadline, Map<String, String> kafka) {
-        return new WorkerConfig(topics.bootstrapServers(), false, 0, topics.orders, topics.results, topics.deadLetters,
-                topics.groupId, workerId, false, PipelineTopics.PARTITIONS, deadline, 64, Ordering.KEY,
-                Duration.ofSeconds(30), Duration.ofMillis(300), 64, OrderCodec.DEFAULT_MAX_ORDER_BYTES,
-                new SimulationSettings(Duration.ofMillis(20), Duration.ofMillis(20), Duration.ofMillis(20),
-                        Duration.ofMillis(15), 0, 0, SimulationSettings.DEFAULTS.slowStepDelay()),
-                kafka, Duration.ofSeconds(30))
-                .withDelivery(Delivery.EXACTLY_ONCE);
+        return topics.workerConfig()
+                .workerId(workerId)
+                .orderDeadline(deadline)
+                .maxInFlight(64)
+                .delivery(Delivery.EXACTLY_ONCE)
+                .commitInterval(Duration.ofMillis(300))
+                .simulation(new SimulationSettings(Duration.ofMillis(20), Duration.ofMillis(20), Duration.ofMillis(20),
+                        Duration.ofMillis(15), 0, 0, SimulationSettings.DEFAULTS.slowStepDelay()))
+                .kafkaOverrides(kafka)
+                .build();
     }
 
     /** {@code count} orders; every 10th has a courier slower than any deadline, so it finishes long after those behind it. */

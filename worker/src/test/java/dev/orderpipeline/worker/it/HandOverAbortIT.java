@@ -4,15 +4,13 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.orderpipeline.contract.OrderCodec;
 import dev.orderpipeline.contract.OrderPlaced;
 import dev.orderpipeline.contract.SampleOrders;
 import dev.orderpipeline.worker.app.Worker;
 import dev.orderpipeline.worker.config.WorkerConfig;
-import dev.orderpipeline.worker.kafka.Delivery;
-import dev.orderpipeline.worker.kafka.Ordering;
+import dev.orderpipeline.worker.config.Delivery;
 import dev.orderpipeline.worker.kafka.PollLoop;
-import dev.orderpipeline.worker.steps.SimulationSettings;
+import dev.orderpipeline.worker.config.SimulationSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,11 +41,15 @@ class HandOverAbortIT {
     private static final Duration SPOILT_COMMIT_INTERVAL = Duration.ofSeconds(40);
 
     private static WorkerConfig config(PipelineTopics topics, String workerId, Duration commitInterval, Map<String, String> kafka) {
-        return new WorkerConfig(topics.bootstrapServers(), false, 0, topics.orders, topics.results, topics.deadLetters,
-                topics.groupId, workerId, false, PipelineTopics.PARTITIONS, Duration.ofSeconds(10), 32, Ordering.KEY,
-                Duration.ofSeconds(30), commitInterval, 64, OrderCodec.DEFAULT_MAX_ORDER_BYTES,
-                SimulationSettings.fixedLatency(Duration.ofMillis(50)), kafka, Duration.ofSeconds(30))
-                .withDelivery(Delivery.EXACTLY_ONCE);
+        return topics.workerConfig()
+                .workerId(workerId)
+                .orderDeadline(Duration.ofSeconds(10))
+                .maxInFlight(32)
+                .delivery(Delivery.EXACTLY_ONCE)
+                .commitInterval(commitInterval)
+                .simulation(SimulationSettings.fixedLatency(Duration.ofMillis(50)))
+                .kafkaOverrides(kafka)
+                .build();
     }
 
     @Test

@@ -3,16 +3,14 @@ package dev.orderpipeline.worker.it;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.orderpipeline.contract.OrderCodec;
 import dev.orderpipeline.contract.OrderPlaced;
 import dev.orderpipeline.contract.SampleOrders;
 import dev.orderpipeline.testkafka.TestKafka;
 import dev.orderpipeline.worker.app.Worker;
 import dev.orderpipeline.worker.config.WorkerConfig;
-import dev.orderpipeline.worker.kafka.Delivery;
-import dev.orderpipeline.worker.kafka.Ordering;
+import dev.orderpipeline.worker.config.Delivery;
 import dev.orderpipeline.worker.kafka.PollLoop;
-import dev.orderpipeline.worker.steps.SimulationSettings;
+import dev.orderpipeline.worker.config.SimulationSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,11 +44,12 @@ class HeldCommitIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     private static WorkerConfig config(PipelineTopics topics) {
-        return new WorkerConfig(topics.bootstrapServers(), false, 0, topics.orders, topics.results, topics.deadLetters,
-                topics.groupId, "held-worker", false, PipelineTopics.PARTITIONS, Duration.ofSeconds(10), 32, Ordering.KEY,
-                Duration.ofSeconds(30), Duration.ofMillis(200), 64, OrderCodec.DEFAULT_MAX_ORDER_BYTES,
-                SimulationSettings.fixedLatency(Duration.ofMillis(20)), Map.of(), Duration.ofSeconds(30))
-                .withDelivery(Delivery.EXACTLY_ONCE);
+        return topics.workerConfig()
+                .workerId("held-worker")
+                .delivery(Delivery.EXACTLY_ONCE)
+                .commitInterval(Duration.ofMillis(200))
+                .simulation(SimulationSettings.fixedLatency(Duration.ofMillis(20)))
+                .build();
     }
 
     @Test

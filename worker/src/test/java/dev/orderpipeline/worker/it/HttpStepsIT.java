@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orderpipeline.contract.ErrorClass;
-import dev.orderpipeline.contract.OrderCodec;
 import dev.orderpipeline.contract.OrderOutcome;
 import dev.orderpipeline.contract.OrderPlaced;
 import dev.orderpipeline.contract.OrderStatus;
@@ -13,15 +12,12 @@ import dev.orderpipeline.contract.SampleOrders;
 import dev.orderpipeline.worker.app.Worker;
 import dev.orderpipeline.worker.config.StepServices;
 import dev.orderpipeline.worker.config.WorkerConfig;
-import dev.orderpipeline.worker.kafka.Ordering;
-import dev.orderpipeline.worker.steps.SimulationSettings;
 import dev.orderpipeline.worker.steps.http.StubServices;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -41,11 +37,15 @@ class HttpStepsIT {
         try (PipelineTopics topics = new PipelineTopics("http-steps");
              StubServices stub = StubServices.start(0, StubServices.Behaviour.succeeding(Duration.ofMillis(10)),
                      new SplittableRandom(1))) {
-            WorkerConfig config = new WorkerConfig(topics.bootstrapServers(), false, 0, topics.orders, topics.results,
-                    topics.deadLetters, topics.groupId, "http-worker", false, PipelineTopics.PARTITIONS,
-                    Duration.ofSeconds(5), 64, Ordering.KEY, Duration.ofSeconds(20), Duration.ofMillis(200), 8,
-                    OrderCodec.DEFAULT_MAX_ORDER_BYTES, SimulationSettings.DEFAULTS, Map.of(), Duration.ofSeconds(30),
-                    0, new StepServices(stub.baseUrl(), stub.baseUrl(), stub.baseUrl()));
+            WorkerConfig config = topics.workerConfig()
+                    .workerId("http-worker")
+                    .orderDeadline(Duration.ofSeconds(5))
+                    .maxInFlight(64)
+                    .drainBudget(Duration.ofSeconds(20))
+                    .commitInterval(Duration.ofMillis(200))
+                    .courierPoolSize(8)
+                    .services(new StepServices(stub.baseUrl(), stub.baseUrl(), stub.baseUrl()))
+                    .build();
             Worker worker = Worker.start(config, Clock.systemUTC());
             try {
                 OrderPlaced paid = SampleOrders.order("http-1", Instant.now(), null, new Random(1));
@@ -85,11 +85,14 @@ class HttpStepsIT {
         try (PipelineTopics topics = new PipelineTopics("http-limit");
              StubServices stub = StubServices.start(0, StubServices.Behaviour.succeeding(Duration.ofMillis(200)),
                      new SplittableRandom(2))) {
-            WorkerConfig config = new WorkerConfig(topics.bootstrapServers(), false, 0, topics.orders, topics.results,
-                    topics.deadLetters, topics.groupId, "http-limit-worker", false, PipelineTopics.PARTITIONS,
-                    Duration.ofSeconds(10), limit, Ordering.KEY, Duration.ofSeconds(20), Duration.ofMillis(200), 64,
-                    OrderCodec.DEFAULT_MAX_ORDER_BYTES, SimulationSettings.DEFAULTS, Map.of(), Duration.ofSeconds(30),
-                    0, new StepServices(stub.baseUrl(), stub.baseUrl(), stub.baseUrl()));
+            WorkerConfig config = topics.workerConfig()
+                    .workerId("http-limit-worker")
+                    .orderDeadline(Duration.ofSeconds(10))
+                    .maxInFlight(limit)
+                    .drainBudget(Duration.ofSeconds(20))
+                    .commitInterval(Duration.ofMillis(200))
+                    .services(new StepServices(stub.baseUrl(), stub.baseUrl(), stub.baseUrl()))
+                    .build();
             List<OrderPlaced> orders = new ArrayList<>();
             Random random = new Random(3);
             for (int i = 0; i < 300; i++) {

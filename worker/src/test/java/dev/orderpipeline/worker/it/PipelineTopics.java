@@ -4,6 +4,7 @@ import dev.orderpipeline.contract.OrderCodec;
 import dev.orderpipeline.contract.OrderOutcome;
 import dev.orderpipeline.contract.OrderPlaced;
 import dev.orderpipeline.testkafka.TestKafka;
+import dev.orderpipeline.worker.config.WorkerConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,6 +36,17 @@ import org.awaitility.Awaitility;
 final class PipelineTopics implements AutoCloseable {
 
     static final int PARTITIONS = 3;
+
+    /** A worker configuration for these topics and this group, everything else at its default. */
+    WorkerConfig.Builder workerConfig() {
+        return WorkerConfig.builder()
+                .bootstrapServers(bootstrapServers())
+                .ordersTopic(orders)
+                .resultsTopic(results)
+                .deadLetterTopic(deadLetters)
+                .groupId(groupId)
+                .topicPartitions(PARTITIONS);
+    }
     /** How long settling may take: commits follow the worker's commit interval (1 s or less in the tests). */
     private static final Duration SETTLE = Duration.ofSeconds(60);
 

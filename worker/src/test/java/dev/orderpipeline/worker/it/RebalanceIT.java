@@ -5,18 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orderpipeline.contract.CompensationStatus;
-import dev.orderpipeline.contract.OrderCodec;
 import dev.orderpipeline.contract.OrderOutcome;
 import dev.orderpipeline.contract.OrderPlaced;
 import dev.orderpipeline.contract.SampleOrders;
 import dev.orderpipeline.worker.app.Worker;
 import dev.orderpipeline.worker.config.StepServices;
 import dev.orderpipeline.worker.config.WorkerConfig;
-import dev.orderpipeline.worker.kafka.Delivery;
-import dev.orderpipeline.worker.kafka.Ordering;
+import dev.orderpipeline.worker.config.Delivery;
 import dev.orderpipeline.worker.kafka.PollLoop;
-import dev.orderpipeline.worker.pipeline.RetryPolicy;
-import dev.orderpipeline.worker.steps.SimulationSettings;
+import dev.orderpipeline.worker.config.SimulationSettings;
 import dev.orderpipeline.worker.steps.http.StubServices;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -47,11 +44,14 @@ class RebalanceIT {
     private static final Duration WAIT = Duration.ofSeconds(120);
 
     private static WorkerConfig config(PipelineTopics topics, String workerId, Delivery delivery) {
-        return new WorkerConfig(topics.bootstrapServers(), false, 0, topics.orders, topics.results, topics.deadLetters,
-                topics.groupId, workerId, false, PipelineTopics.PARTITIONS, Duration.ofSeconds(10), 32, Ordering.KEY,
-                Duration.ofSeconds(30), Duration.ofMillis(200), 64, OrderCodec.DEFAULT_MAX_ORDER_BYTES,
-                SimulationSettings.fixedLatency(Duration.ofMillis(150)), Map.of(), Duration.ofSeconds(30))
-                .withDelivery(delivery);
+        return topics.workerConfig()
+                .workerId(workerId)
+                .orderDeadline(Duration.ofSeconds(10))
+                .maxInFlight(32)
+                .delivery(delivery)
+                .commitInterval(Duration.ofMillis(200))
+                .simulation(SimulationSettings.fixedLatency(Duration.ofMillis(150)))
+                .build();
     }
 
     @ParameterizedTest
@@ -160,12 +160,15 @@ class RebalanceIT {
     }
 
     private static WorkerConfig httpConfig(PipelineTopics topics, String workerId, StubServices stub, Delivery delivery) {
-        return new WorkerConfig(topics.bootstrapServers(), false, 0, topics.orders, topics.results, topics.deadLetters,
-                topics.groupId, workerId, false, PipelineTopics.PARTITIONS, Duration.ofSeconds(1), 32, Ordering.KEY,
-                Duration.ofSeconds(30), Duration.ofMillis(200), 64, OrderCodec.DEFAULT_MAX_ORDER_BYTES,
-                SimulationSettings.DEFAULTS, Map.of(), Duration.ofSeconds(30), 0,
-                new StepServices(stub.baseUrl(), stub.baseUrl(), stub.baseUrl()), RetryPolicy.DEFAULTS,
-                Duration.ofSeconds(15), delivery);
+        return topics.workerConfig()
+                .workerId(workerId)
+                .orderDeadline(Duration.ofSeconds(1))
+                .compensationDeadline(Duration.ofSeconds(15))
+                .maxInFlight(32)
+                .delivery(delivery)
+                .commitInterval(Duration.ofMillis(200))
+                .services(new StepServices(stub.baseUrl(), stub.baseUrl(), stub.baseUrl()))
+                .build();
     }
 
     /** One order id for each partition of the orders topic, as the default partitioner places keys. */

@@ -18,9 +18,9 @@ import dev.orderpipeline.contract.StepFault;
 import dev.orderpipeline.contract.StepStatus;
 import dev.orderpipeline.worker.app.Worker;
 import dev.orderpipeline.worker.config.WorkerConfig;
-import dev.orderpipeline.worker.kafka.Ordering;
+import dev.orderpipeline.worker.config.Ordering;
 import dev.orderpipeline.worker.kafka.PollLoop;
-import dev.orderpipeline.worker.steps.SimulationSettings;
+import dev.orderpipeline.worker.config.SimulationSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,7 +28,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -80,10 +79,15 @@ class WorkerIT {
     }
 
     static WorkerConfig config(PipelineTopics topics, Duration deadline) {
-        return new WorkerConfig(topics.bootstrapServers(), false, 0, topics.orders, topics.results, topics.deadLetters,
-                topics.groupId, "worker-it", false, PipelineTopics.PARTITIONS, deadline, 64, Ordering.KEY, Duration.ofSeconds(20),
-                Duration.ofMillis(200), 8, OrderCodec.DEFAULT_MAX_ORDER_BYTES,
-                SimulationSettings.fixedLatency(Duration.ofMillis(10)), Map.of(), Duration.ofSeconds(30));
+        return topics.workerConfig()
+                .workerId("worker-it")
+                .orderDeadline(deadline)
+                .maxInFlight(64)
+                .drainBudget(Duration.ofSeconds(20))
+                .commitInterval(Duration.ofMillis(200))
+                .courierPoolSize(8)
+                .simulation(SimulationSettings.fixedLatency(Duration.ofMillis(10)))
+                .build();
     }
 
     private OrderPlaced order(String id, Simulation simulation) {
@@ -139,11 +143,11 @@ class WorkerIT {
     void orderingMode_decidesWhetherSameKeyRecordsOverlap(Ordering ordering, boolean mayOverlap) throws Exception {
         try (PipelineTopics own = new PipelineTopics("worker-" + ordering.name().toLowerCase())) {
             WorkerConfig base = config(own, Duration.ofSeconds(10));
-            WorkerConfig modal = new WorkerConfig(own.bootstrapServers(), false, 0, own.orders, own.results,
-                    own.deadLetters, own.groupId, "worker-" + ordering, false, PipelineTopics.PARTITIONS,
-                    base.orderDeadline(), 64, ordering, Duration.ofSeconds(20), Duration.ofMillis(200), 8,
-                    OrderCodec.DEFAULT_MAX_ORDER_BYTES, SimulationSettings.fixedLatency(Duration.ofMillis(200)), Map.of(),
-                    Duration.ofSeconds(30));
+            WorkerConfig modal = base.toBuilder()
+                    .workerId("worker-" + ordering)
+                    .ordering(ordering)
+                    .simulation(SimulationSettings.fixedLatency(Duration.ofMillis(200)))
+                    .build();
             // All copies wait in the topic before the worker starts, so one poll brings them together.
             OrderPlaced order = order("it-overlap-" + ordering, null);
             own.sendAll(List.of(order, order, order, order, order, order));
@@ -264,10 +268,12 @@ class WorkerIT {
     @Test
     void stoppingTheWorker_finishesInFlightOrders_commitsAndLeavesNothingRunning() throws Exception {
         try (PipelineTopics own = new PipelineTopics("worker-stop")) {
-            WorkerConfig slow = new WorkerConfig(own.bootstrapServers(), false, 0, own.orders, own.results,
-                    own.deadLetters, own.groupId, "worker-stop", false, PipelineTopics.PARTITIONS, Duration.ofSeconds(10),
-                    256, Ordering.KEY, Duration.ofSeconds(30), Duration.ofMillis(200), 64, OrderCodec.DEFAULT_MAX_ORDER_BYTES,
-                    SimulationSettings.fixedLatency(Duration.ofMillis(800)), Map.of(), Duration.ofSeconds(30));
+            WorkerConfig slow = own.workerConfig()
+                    .workerId("worker-stop")
+                    .orderDeadline(Duration.ofSeconds(10))
+                    .commitInterval(Duration.ofMillis(200))
+                    .simulation(SimulationSettings.fixedLatency(Duration.ofMillis(800)))
+                    .build();
             Worker stopping = Worker.start(slow, Clock.systemUTC());
             List<OrderPlaced> orders = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
@@ -301,10 +307,13 @@ class WorkerIT {
     void aBacklogLargerThanTheLimit_runsAtTheLimit_neverAboveIt() throws Exception {
         int limit = 16;
         try (PipelineTopics own = new PipelineTopics("worker-limit")) {
-            WorkerConfig limited = new WorkerConfig(own.bootstrapServers(), false, 0, own.orders, own.results,
-                    own.deadLetters, own.groupId, "worker-limit", false, PipelineTopics.PARTITIONS, Duration.ofSeconds(10),
-                    limit, Ordering.KEY, Duration.ofSeconds(30), Duration.ofMillis(200), 64, OrderCodec.DEFAULT_MAX_ORDER_BYTES,
-                    SimulationSettings.fixedLatency(Duration.ofMillis(20)), Map.of(), Duration.ofSeconds(30));
+            WorkerConfig limited = own.workerConfig()
+                    .workerId("worker-limit")
+                    .orderDeadline(Duration.ofSeconds(10))
+                    .maxInFlight(limit)
+                    .commitInterval(Duration.ofMillis(200))
+                    .simulation(SimulationSettings.fixedLatency(Duration.ofMillis(20)))
+                    .build();
             List<OrderPlaced> orders = new ArrayList<>();
             for (int i = 0; i < 400; i++) {
                 orders.add(order("it-limit-" + i, null));

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.orderpipeline.worker.config.WorkerConfig;
+import dev.orderpipeline.worker.config.Delivery;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -21,8 +23,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 class GroupMembershipTest {
 
     private static KafkaWorker.Settings settings(Delivery delivery, Map<String, String> overrides) {
-        return new KafkaWorker.Settings("127.0.0.1:9", "group", "worker-7", "orders", "order-results", "orders.DLT",
-                256, Ordering.KEY, delivery, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(5), overrides);
+        return KafkaWorker.Settings.of(WorkerConfig.builder()
+                .bootstrapServers("127.0.0.1:9").groupId("group").workerId("worker-7")
+                .delivery(delivery).kafkaOverrides(overrides)
+                .build());
     }
 
     @ParameterizedTest

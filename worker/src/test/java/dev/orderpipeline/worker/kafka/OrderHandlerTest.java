@@ -15,10 +15,9 @@ import dev.orderpipeline.contract.Simulation;
 import dev.orderpipeline.contract.StepFault;
 import dev.orderpipeline.worker.observe.WorkerMetrics;
 import dev.orderpipeline.worker.pipeline.OrderPipeline;
-import dev.orderpipeline.worker.pipeline.StepTracker;
 import dev.orderpipeline.worker.steps.CourierPool;
 import dev.orderpipeline.worker.steps.SimulatedSteps;
-import dev.orderpipeline.worker.steps.SimulationSettings;
+import dev.orderpipeline.worker.config.SimulationSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -66,9 +65,10 @@ class OrderHandlerTest {
     OrderHandlerTest() {
         SimulationSettings settings = SimulationSettings.fixedLatency(Duration.ofMillis(1));
         Random random = new Random(1);
-        OrderPipeline pipeline = new OrderPipeline(SimulatedSteps.payment(settings, random),
-                SimulatedSteps.vendor(settings, random), SimulatedSteps.courier(settings, random, new CourierPool(4)),
-                Duration.ofSeconds(5), "w1", new StepTracker(), Clock.systemUTC());
+        OrderPipeline pipeline = OrderPipeline.builder(SimulatedSteps.payment(settings, random),
+                        SimulatedSteps.vendor(settings, random), SimulatedSteps.courier(settings, random, new CourierPool(4)))
+                .orderDeadline(Duration.ofSeconds(5)).workerId("w1")
+                .build();
         handler = new OrderHandler(codec, pipeline, publisher, new WorkerMetrics(new SimpleMeterRegistry()),
                 Clock.systemUTC());
     }

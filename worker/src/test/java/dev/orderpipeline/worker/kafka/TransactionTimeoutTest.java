@@ -3,6 +3,8 @@ package dev.orderpipeline.worker.kafka;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.orderpipeline.worker.config.WorkerConfig;
+import dev.orderpipeline.worker.config.Delivery;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -20,8 +22,10 @@ class TransactionTimeoutTest {
 
     private static KafkaWorker.Settings settings(Delivery delivery, Duration commitInterval, Duration drainBudget,
                                                  Map<String, String> overrides) {
-        return new KafkaWorker.Settings("127.0.0.1:9092", "group", "worker-1", "orders", "order-results", "orders.DLT",
-                256, Ordering.KEY, delivery, commitInterval, drainBudget, Duration.ofSeconds(5), overrides);
+        return KafkaWorker.Settings.of(WorkerConfig.builder()
+                .bootstrapServers("127.0.0.1:9092").groupId("group").workerId("worker-1")
+                .delivery(delivery).commitInterval(commitInterval).drainBudget(drainBudget).kafkaOverrides(overrides)
+                .build());
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orderpipeline.worker.config.RetryPolicy;
 import dev.orderpipeline.contract.Compensation;
 import dev.orderpipeline.contract.CompensationStatus;
 import dev.orderpipeline.contract.ErrorClass;
@@ -19,7 +20,7 @@ import dev.orderpipeline.worker.steps.CourierPool;
 import dev.orderpipeline.worker.steps.PaymentGateway;
 import dev.orderpipeline.worker.steps.PaymentLedger;
 import dev.orderpipeline.worker.steps.SimulatedSteps;
-import dev.orderpipeline.worker.steps.SimulationSettings;
+import dev.orderpipeline.worker.config.SimulationSettings;
 import dev.orderpipeline.worker.steps.StepContext;
 import dev.orderpipeline.worker.steps.StepException;
 import dev.orderpipeline.worker.steps.VendorNotifier;
@@ -66,9 +67,11 @@ class CompensationTest {
 
     private OrderPipeline pipeline(PaymentGateway payment, VendorNotifier vendor, RetryPolicy retry,
                                    Duration compensationDeadline) {
-        return new OrderPipeline(payment, vendor, SimulatedSteps.courier(INSTANT, new Random(3), couriers),
-                Duration.ofSeconds(10), "worker-test", tracker, clock, retry, compensationDeadline, new Random(5), events,
-                wait -> { });
+        return OrderPipeline.builder(payment, vendor, SimulatedSteps.courier(INSTANT, new Random(3), couriers))
+                .orderDeadline(Duration.ofSeconds(10)).workerId("worker-test").tracker(tracker).clock(clock)
+                .retry(retry).compensationDeadline(compensationDeadline).random(new Random(5)).events(events)
+                .sleeper(wait -> { })
+                .build();
     }
 
     private OrderPipeline simulated(RetryPolicy retry) {
@@ -112,10 +115,12 @@ class CompensationTest {
                 return vendor.retract(order, acknowledgement, context);
             }
         };
-        return new OrderPipeline(paymentInOrder, vendorInOrder,
-                (order, context) -> inOrder(StepName.COURIER, last, othersDone, () -> courier.assign(order, context)),
-                Duration.ofSeconds(10), "worker-test", tracker, clock, RetryPolicy.NONE, Duration.ofSeconds(2),
-                new Random(5), events, wait -> { });
+        return OrderPipeline.builder(paymentInOrder, vendorInOrder,
+                        (order, context) -> inOrder(StepName.COURIER, last, othersDone, () -> courier.assign(order, context)))
+                .orderDeadline(Duration.ofSeconds(10)).workerId("worker-test").tracker(tracker).clock(clock)
+                .compensationDeadline(Duration.ofSeconds(2)).random(new Random(5)).events(events)
+                .sleeper(wait -> { })
+                .build();
     }
 
     /** A step call that may throw what a step throws. */

@@ -17,7 +17,7 @@ import dev.orderpipeline.contract.StepResult;
 import dev.orderpipeline.contract.StepStatus;
 import dev.orderpipeline.worker.steps.CourierPool;
 import dev.orderpipeline.worker.steps.SimulatedSteps;
-import dev.orderpipeline.worker.steps.SimulationSettings;
+import dev.orderpipeline.worker.config.SimulationSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,8 +47,10 @@ class OrderPipelineTest {
 
     private OrderPipeline pipeline(SimulationSettings settings, Duration deadline) {
         Random random = new Random(42);
-        return new OrderPipeline(SimulatedSteps.payment(settings, random), SimulatedSteps.vendor(settings, random),
-                SimulatedSteps.courier(settings, random, couriers), deadline, "worker-test", tracker, clock);
+        return OrderPipeline.builder(SimulatedSteps.payment(settings, random), SimulatedSteps.vendor(settings, random),
+                        SimulatedSteps.courier(settings, random, couriers))
+                .orderDeadline(deadline).workerId("worker-test").tracker(tracker).clock(clock)
+                .build();
     }
 
     private static OrderPlaced order(String id, Simulation simulation) {
@@ -82,14 +84,15 @@ class OrderPipelineTest {
         // never all get there, and the order would time out.
         CountDownLatch allStarted = new CountDownLatch(3);
         CourierPool pool = new CourierPool(1);
-        OrderPipeline pipeline = new OrderPipeline(
-                (order, context) -> meet(allStarted, "auth"),
-                (order, context) -> meet(allStarted, "ack"),
-                (order, context) -> {
-                    meet(allStarted, "courier");
-                    return pool.tryTake(Duration.ZERO);
-                },
-                Duration.ofSeconds(10), "worker-test", tracker, clock);
+        OrderPipeline pipeline = OrderPipeline.builder(
+                        (order, context) -> meet(allStarted, "auth"),
+                        (order, context) -> meet(allStarted, "ack"),
+                        (order, context) -> {
+                            meet(allStarted, "courier");
+                            return pool.tryTake(Duration.ZERO);
+                        })
+                .orderDeadline(Duration.ofSeconds(10)).workerId("worker-test").tracker(tracker).clock(clock)
+                .build();
 
         OrderOutcome outcome = pipeline.process(order("o-par", null), clock.instant());
 

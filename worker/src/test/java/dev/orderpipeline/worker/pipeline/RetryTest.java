@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orderpipeline.worker.config.RetryPolicy;
 import dev.orderpipeline.contract.ErrorClass;
 import dev.orderpipeline.contract.OrderOutcome;
 import dev.orderpipeline.contract.OrderPlaced;
@@ -18,7 +19,7 @@ import dev.orderpipeline.worker.steps.CourierPool;
 import dev.orderpipeline.worker.steps.PaymentDeclinedException;
 import dev.orderpipeline.worker.steps.PaymentGateway;
 import dev.orderpipeline.worker.steps.SimulatedSteps;
-import dev.orderpipeline.worker.steps.SimulationSettings;
+import dev.orderpipeline.worker.config.SimulationSettings;
 import dev.orderpipeline.worker.steps.VendorNotifier;
 import dev.orderpipeline.worker.steps.VendorUnavailableException;
 import java.time.Clock;
@@ -94,9 +95,12 @@ class RetryTest {
     private OrderPipeline simulated(RetryPolicy policy, Duration deadline, Retry.Sleeper sleeper) {
         SimulationSettings instant = SimulationSettings.fixedLatency(Duration.ZERO);
         Random random = new Random(1);
-        return new OrderPipeline(SimulatedSteps.payment(instant, random), SimulatedSteps.vendor(instant, random),
-                SimulatedSteps.courier(instant, random, couriers), deadline, "worker-test", tracker, clock, policy,
-                Duration.ofSeconds(2), TOP_OF_JITTER, events, sleeper);
+        return OrderPipeline.builder(SimulatedSteps.payment(instant, random), SimulatedSteps.vendor(instant, random),
+                        SimulatedSteps.courier(instant, random, couriers))
+                .orderDeadline(deadline).workerId("worker-test").tracker(tracker).clock(clock)
+                .retry(policy).compensationDeadline(Duration.ofSeconds(2)).random(TOP_OF_JITTER).events(events)
+                .sleeper(sleeper)
+                .build();
     }
 
     private static OrderPlaced order(String id, Simulation simulation) {
@@ -253,9 +257,12 @@ class RetryTest {
         };
         RetryPolicy minuteLong = policy(3, Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofHours(1), null,
                 ErrorClass.VENDOR_UNAVAILABLE);
-        OrderPipeline pipeline = new OrderPipeline(declinesOnceVendorWaits, down,
-                (order, context) -> couriers.tryTake(Duration.ZERO), Duration.ofMinutes(5), "worker-test", tracker,
-                Clock.systemUTC(), minuteLong, Duration.ofSeconds(2), TOP_OF_JITTER, events, realSleeper);
+        OrderPipeline pipeline = OrderPipeline.builder(declinesOnceVendorWaits, down,
+                        (order, context) -> couriers.tryTake(Duration.ZERO))
+                .orderDeadline(Duration.ofMinutes(5)).workerId("worker-test").tracker(tracker).clock(Clock.systemUTC())
+                .retry(minuteLong).compensationDeadline(Duration.ofSeconds(2)).random(TOP_OF_JITTER).events(events)
+                .sleeper(realSleeper)
+                .build();
 
         long start = System.nanoTime();
         OrderOutcome outcome = pipeline.process(order("o-cancel-wait", null), Instant.now());

@@ -13,9 +13,8 @@ import dev.orderpipeline.contract.SampleOrders;
 import dev.orderpipeline.worker.app.Main;
 import dev.orderpipeline.worker.app.Worker;
 import dev.orderpipeline.worker.config.WorkerConfig;
-import dev.orderpipeline.worker.kafka.Ordering;
 import dev.orderpipeline.worker.kafka.PollLoop;
-import dev.orderpipeline.worker.steps.SimulationSettings;
+import dev.orderpipeline.worker.config.SimulationSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
@@ -90,10 +89,23 @@ class SecurityIT {
     }
 
     private WorkerConfig config(WorkerAcls acls, Map<String, String> kafka) {
-        return new WorkerConfig(broker.bootstrapServers(), false, 0, acls.ordersTopic(), acls.resultsTopic(),
-                acls.deadLetterTopic(), acls.groupId(), "security-it", false, PARTITIONS, Duration.ofSeconds(2), 16,
-                Ordering.KEY, Duration.ofSeconds(10), Duration.ofMillis(200), 8, OrderCodec.DEFAULT_MAX_ORDER_BYTES,
-                SimulationSettings.fixedLatency(Duration.ofMillis(5)), kafka, Duration.ofSeconds(20));
+        return WorkerConfig.builder()
+                .bootstrapServers(broker.bootstrapServers())
+                .ordersTopic(acls.ordersTopic())
+                .resultsTopic(acls.resultsTopic())
+                .deadLetterTopic(acls.deadLetterTopic())
+                .groupId(acls.groupId())
+                .workerId("security-it")
+                .topicPartitions(PARTITIONS)
+                .orderDeadline(Duration.ofSeconds(2))
+                .maxInFlight(16)
+                .drainBudget(Duration.ofSeconds(10))
+                .commitInterval(Duration.ofMillis(200))
+                .courierPoolSize(8)
+                .simulation(SimulationSettings.fixedLatency(Duration.ofMillis(5)))
+                .kafkaOverrides(kafka)
+                .connectTimeout(Duration.ofSeconds(20))
+                .build();
     }
 
     @Test

@@ -83,8 +83,9 @@ class HttpPipelineCancellationTest {
                 throw e;
             }
         };
-        pipeline = new OrderPipeline(timedPayment, timedVendor, new HttpCourierDispatcher(client, stub.baseUrl(), couriers),
-                Duration.ofSeconds(10), "worker-http-test", tracker, clock);
+        pipeline = OrderPipeline.builder(timedPayment, timedVendor, new HttpCourierDispatcher(client, stub.baseUrl(), couriers))
+                .orderDeadline(Duration.ofSeconds(10)).workerId("worker-http-test").tracker(tracker).clock(clock)
+                .build();
     }
 
     @AfterEach

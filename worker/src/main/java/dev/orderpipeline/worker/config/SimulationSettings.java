@@ -1,4 +1,4 @@
-package dev.orderpipeline.worker.steps;
+package dev.orderpipeline.worker.config;
 
 import java.time.Duration;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.orderpipeline.worker.kafka;
+package dev.orderpipeline.worker.config;
 
 /** Which records of a partition may be worked on at the same time. */
 public enum Ordering {

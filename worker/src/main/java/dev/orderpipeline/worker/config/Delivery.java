@@ -1,4 +1,4 @@
-package dev.orderpipeline.worker.kafka;
+package dev.orderpipeline.worker.config;
 
 /** What a consumer of {@code order-results} can rely on when workers crash, stop or rebalance. */
 public enum Delivery {

@@ -1,4 +1,4 @@
-package dev.orderpipeline.worker.pipeline;
+package dev.orderpipeline.worker.config;
 
 import dev.orderpipeline.contract.ErrorClass;
 import java.time.Duration;
@@ -77,7 +77,7 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
      * The cap of the wait before attempt {@code nextAttempt} (2 for the first retry):
      * {@code initialBackoff * 2^(nextAttempt - 2)}, at most {@code maxBackoff}.
      */
-    Duration backoffCap(int nextAttempt) {
+    public Duration backoffCap(int nextAttempt) {
         int doublings = Math.min(nextAttempt - 2, 40);
         long nanos = initialBackoff.toNanos();
         for (int i = 0; i < doublings && nanos < maxBackoff.toNanos(); i++) {
