@@ -1,5 +1,6 @@
 package dev.orderpipeline.worker.config;
 
+import dev.orderpipeline.contract.Durations;
 import dev.orderpipeline.contract.ErrorClass;
 import dev.orderpipeline.worker.pipeline.RetryPolicy;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.orderpipeline.worker.steps.http;
 
-import dev.orderpipeline.worker.config.Durations;
+import dev.orderpipeline.contract.Durations;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
