@@ -45,7 +45,7 @@ class DockerBuildIT {
     private record Stage(String name, String workdir, List<Copy> copies, List<String> runs) {}
 
     @Test
-    void dockerfileBuildStage_buildsBothJars_fromTheFilesItCopies() throws Exception {
+    void dockerfileBuildStage_buildsEveryShippedJar_fromTheFilesItCopies() throws Exception {
         List<Stage> stages = stages(Files.readString(ROOT.resolve("Dockerfile")));
         Stage build = stages.stream().filter(s -> s.name().equals("build")).findFirst()
                 .orElseThrow(() -> new AssertionError("no stage named build in the Dockerfile"));
@@ -69,7 +69,7 @@ class DockerBuildIT {
 
         // Every jar a runtime stage takes from the build stage exists where it looks for it.
         List<Copy> shipped = stages.stream().flatMap(s -> s.copies().stream()).filter(c -> "build".equals(c.from())).toList();
-        assertEquals(2, shipped.size(), () -> "want the worker's and the CLI's jar, got " + shipped);
+        assertEquals(3, shipped.size(), () -> "want the worker's, the CLI's and the stub services' jar, got " + shipped);
         for (Copy copy : shipped) {
             for (String source : copy.sources()) {
                 String relative = Path.of(build.workdir()).relativize(Path.of(source)).toString();
