@@ -14,6 +14,7 @@ COPY .mvn .mvn
 COPY mvnw pom.xml ./
 COPY bin/jdk25-env bin/
 COPY contract contract
+COPY kafka-admin kafka-admin
 COPY stub-services stub-services
 COPY local-kafka local-kafka
 COPY test-support test-support

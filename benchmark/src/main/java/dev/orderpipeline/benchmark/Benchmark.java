@@ -1,5 +1,6 @@
 package dev.orderpipeline.benchmark;
 
+import dev.orderpipeline.kafkaadmin.PartitionLeaders;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -141,7 +142,7 @@ public final class Benchmark {
         // Before any logger exists: the Kafka clients' INFO lines would bury the progress lines.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         // Asked for a topic's offsets right after creating it, the admin client logs "unknown
-        // topic" at ERROR until the broker knows it; awaitLeaders() retries exactly that.
+        // topic" at ERROR until the broker knows it; PartitionLeaders.await retries exactly that.
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka.clients.admin.internals.PartitionLeaderStrategy", "off");
         Map<String, String> opts = Args.parse(args);
         long started = System.nanoTime();
@@ -336,36 +337,9 @@ public final class Benchmark {
         String dlt = "bench-" + id + "-dlt";
         admin.createTopics(List.of(new NewTopic(in, PARTITIONS, (short) 1), new NewTopic(out, PARTITIONS, (short) 1),
                 new NewTopic(dlt, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        awaitLeaders(in, out);
+        PartitionLeaders.await(admin, List.of(in, out), Duration.ofSeconds(30));
         try (var orders = new Orders(bootstrap)) {
             return run(w, round, extraJvm, timeout, latencyPhase, id, in, out, dlt, orders);
-        }
-    }
-
-    /**
-     * Until every partition's leader answers: a producer that sends into a new partition before
-     * then can stall on NOT_LEADER_OR_FOLLOWER and out-of-order sequence errors.
-     */
-    private void awaitLeaders(String... topics) throws Exception {
-        java.util.Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest =
-                new java.util.HashMap<>();
-        for (String topic : topics) {
-            for (int p = 0; p < PARTITIONS; p++) {
-                latest.put(new org.apache.kafka.common.TopicPartition(topic, p),
-                        org.apache.kafka.clients.admin.OffsetSpec.latest());
-            }
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try {
-                admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
-                return;
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(50);
-            }
         }
     }
 

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Timeout;
  * <p>It lives in producer-cli, the last module the images need, and runs under failsafe: by then
  * the reactor has resolved every plugin and dependency of those modules, so the replayed build
  * runs offline against the same local repository ({@code docker.build.repository}). It takes
- * a minute or two (a compile of five modules), hence an IT.
+ * a minute or two (a compile of the seven modules they need), hence an IT.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class DockerBuildIT {
