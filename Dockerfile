@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
-# Builds the worker and the CLI with the project's own Maven wrapper on a JDK 25, then ships
-# each jar on a JRE 25. StructuredTaskScope is a preview API in 25: --enable-preview is required.
+# Builds the worker, the CLI and the stub services with the project's own Maven wrapper on a
+# JDK 25, then ships each jar on a JRE 25. StructuredTaskScope is a preview API in 25: the worker
+# needs --enable-preview (the CLI and the stubs use no preview feature).
 
 FROM eclipse-temurin:25-jdk AS build
 WORKDIR /src
@@ -13,13 +14,15 @@ COPY .mvn .mvn
 COPY mvnw pom.xml ./
 COPY bin/jdk25-env bin/
 COPY contract contract
+COPY kafka-admin kafka-admin
+COPY stub-services stub-services
 COPY local-kafka local-kafka
 COPY test-support test-support
 COPY worker worker
 COPY producer-cli producer-cli
 COPY benchmark benchmark
 COPY chaos chaos
-RUN ./mvnw -B -ntp -q package -Dmaven.test.skip=true -pl worker,producer-cli -am
+RUN ./mvnw -B -ntp -q package -Dmaven.test.skip=true -pl worker,producer-cli,stub-services -am
 
 FROM eclipse-temurin:25-jre AS worker
 RUN useradd --system --uid 10001 worker
@@ -35,3 +38,10 @@ RUN useradd --system --uid 10001 cli
 USER cli
 COPY --from=build /src/producer-cli/target/order-cli.jar /app/order-cli.jar
 ENTRYPOINT ["java", "-jar", "/app/order-cli.jar"]
+
+# The payment, vendor and courier stubs of docker-compose's http profile; flags come from its command.
+FROM eclipse-temurin:25-jre AS stubs
+RUN useradd --system --uid 10001 stubs
+USER stubs
+COPY --from=build /src/stub-services/target/stub-services.jar /app/stub-services.jar
+ENTRYPOINT ["java", "-jar", "/app/stub-services.jar"]

@@ -1,5 +1,6 @@
 package dev.orderpipeline.benchmark;
 
+import dev.orderpipeline.kafkaadmin.PartitionLeaders;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,7 @@ import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import picocli.CommandLine;
 
 /**
  * The throughput harness (issue "Throughput", item 4). One broker JVM for the whole run; per
@@ -42,7 +44,7 @@ public final class Benchmark {
     private static final Pattern LISTENING = Pattern.compile("listening on (\\S+)");
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
-    private final Map<String, String> opts;
+    private final BenchmarkOptions opts;
     private final Path workerJar;
     /** {@code --baseline-jar}: another worker build, run as {@code W1-base} next to {@code W1} etc.; or {@code null}. */
     private final Path baselineJar;
@@ -59,9 +61,9 @@ public final class Benchmark {
     private Admin admin;
     private int runs;
 
-    private Benchmark(Map<String, String> opts) throws IOException, URISyntaxException {
+    private Benchmark(BenchmarkOptions opts) throws IOException, URISyntaxException {
         this.opts = opts;
-        Path built = Path.of(opts.getOrDefault("worker-jar", "worker/target/order-worker.jar")).toAbsolutePath();
+        Path built = opts.workerJar.toAbsolutePath();
         if (!Files.isRegularFile(built)) {
             throw new IllegalArgumentException("no worker jar at " + built
                     + ": run from the repository root after ./mvnw package -DskipTests, or pass --worker-jar");
@@ -70,8 +72,8 @@ public final class Benchmark {
         // A snapshot: a build running meanwhile (another module's) rewrites worker/target, and a
         // half-written jar made every later run fail with "no main manifest attribute".
         workerJar = snapshot(built, logs.resolve("order-worker.jar"));
-        baselineJar = opts.containsKey("baseline-jar")
-                ? snapshot(Path.of(opts.get("baseline-jar")).toAbsolutePath(), logs.resolve("baseline-order-worker.jar"))
+        baselineJar = opts.baselineJar != null
+                ? snapshot(opts.baselineJar.toAbsolutePath(), logs.resolve("baseline-order-worker.jar"))
                 : null;
         workerHasHttpPort = workerHelp(workerJar).contains("--http-port");
         workerVersion = built + " built " + STAMP.format(Files.getLastModifiedTime(built).toInstant())
@@ -79,8 +81,8 @@ public final class Benchmark {
                 + (git("status", "--porcelain", "--", "worker").isEmpty() ? "" : " + uncommitted changes in worker/");
         benchmarkJar = snapshot(Path.of(Benchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI()),
                 logs.resolve("order-benchmark.jar"));
-        latencySeconds = Integer.parseInt(opts.getOrDefault("latency-seconds", "8"));
-        courierPool = opts.getOrDefault("courier-pool-size", "match");
+        latencySeconds = opts.latencySeconds;
+        courierPool = opts.courierPoolSize;
     }
 
     private static String workerHelp(Path jar) throws IOException {
@@ -141,11 +143,23 @@ public final class Benchmark {
         // Before any logger exists: the Kafka clients' INFO lines would bury the progress lines.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         // Asked for a topic's offsets right after creating it, the admin client logs "unknown
-        // topic" at ERROR until the broker knows it; awaitLeaders() retries exactly that.
+        // topic" at ERROR until the broker knows it; PartitionLeaders.await retries exactly that.
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka.clients.admin.internals.PartitionLeaderStrategy", "off");
-        Map<String, String> opts = Args.parse(args);
+        CommandLine cli;
+        try {
+            cli = BenchmarkOptions.parse(args);
+        } catch (CommandLine.ParameterException e) {
+            System.err.println("benchmark: " + e.getMessage() + " (see --help)");
+            System.exit(2);
+            return;
+        }
+        if (cli.isUsageHelpRequested()) {
+            cli.usage(System.out);
+            return;
+        }
+        BenchmarkOptions opts = cli.getCommand();
         long started = System.nanoTime();
-        int maxMinutes = Integer.parseInt(opts.getOrDefault("max-minutes", "20"));
+        int maxMinutes = opts.maxMinutes;
         Thread.ofPlatform().daemon().name("watchdog").start(() -> {
             try {
                 Thread.sleep(Duration.ofMinutes(maxMinutes));
@@ -158,7 +172,7 @@ public final class Benchmark {
         var bench = new Benchmark(opts);
         try {
             bench.startBroker();
-            if (opts.containsKey("backlog")) {
+            if (opts.backlog != null) {
                 bench.backlog(args);
             } else {
                 bench.compare(args);
@@ -178,11 +192,8 @@ public final class Benchmark {
                 // halved the worker's orders/s.
                 "W0", 400_000, "W1", 200_000, "W2a", 12_000, "W2b", 40_000, "W2c", 200_000, "W3", 800,
                 "W1x", 150_000, "W2x", 150_000));
-        if (opts.containsKey("orders")) {
-            for (String kv : opts.get("orders").split(",")) {
-                String[] p = kv.split("=");
-                n.put(p[0], Integer.parseInt(p[1]));
-            }
+        if (opts.orders != null) {
+            n.putAll(opts.orders);
         }
         Workload w1 = Workload.worker("W1", "worker, 0 ms steps", 0, 0, 1024, "key", n.get("W1"));
         Workload w2c = Workload.worker("W2c", "worker, 3 x 20 ms steps", 20, 5, 1024, "key", n.get("W2c"));
@@ -196,7 +207,7 @@ public final class Benchmark {
                 // The cost of exactly-once: W1 and W2c with --delivery exactly-once, in the same rounds.
                 w1.exactlyOnce("W1x", n.get("W1x")),
                 w2c.exactlyOnce("W2x", n.get("W2x")));
-        List<String> only = opts.containsKey("only") ? List.of(opts.get("only").split(",")) : null;
+        List<String> only = opts.only;
         List<Workload> chosen = new ArrayList<>();
         for (Workload w : all) {
             if (only == null || only.contains(w.name())) {
@@ -210,7 +221,7 @@ public final class Benchmark {
     }
 
     private void compare(String[] args) throws Exception {
-        int rounds = Integer.parseInt(opts.getOrDefault("rounds", "3"));
+        int rounds = opts.rounds;
         List<Workload> workloads = workloads();
         Map<String, List<Result>> byName = new LinkedHashMap<>();
         workloads.forEach(w -> byName.put(w.name(), new ArrayList<>()));
@@ -242,11 +253,11 @@ public final class Benchmark {
         }
         md.append("```\n\n");
         if (baselineJar != null) {
-            md.append(Report.baselineComparison(summaries, opts.get("baseline-jar"))).append('\n');
+            md.append(Report.baselineComparison(summaries, opts.baselineJar.toString())).append('\n');
         }
         md.append(method()).append('\n');
 
-        Path dir = Path.of(opts.getOrDefault("results", "benchmark/results"));
+        Path dir = opts.results;
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("latest.md"), md.toString(), StandardCharsets.UTF_8);
         Chart.write(summaries, "Order worker throughput vs in-flight limit (" + Runtime.getRuntime().availableProcessors()
@@ -259,13 +270,12 @@ public final class Benchmark {
     // ---------------------------------------------------------------- the backlog test
 
     private void backlog(String[] args) throws Exception {
-        String value = opts.get("backlog");
-        int n = "true".equals(value) ? 1_000_000 : Integer.parseInt(value);
-        int latency = Integer.parseInt(opts.getOrDefault("backlog-step-latency", "20"));
+        int n = opts.backlog;
+        int latency = opts.backlogStepLatency;
         var w = Workload.worker("B", "backlog drain, -Xmx256m", latency, latency / 4, 1024, "key", n);
         String began = STAMP.format(Instant.now());
         long t = System.nanoTime();
-        Result r = run(w, 1, List.of("-Xmx256m"), Duration.ofMinutes(Integer.parseInt(opts.getOrDefault("backlog-minutes", "12"))), false);
+        Result r = run(w, 1, List.of("-Xmx256m"), Duration.ofMinutes(opts.backlogMinutes), false);
         Path workerLog = logs.resolve(lastRunId + ".log");
         List<String> workerLines = Files.readAllLines(workerLog);
         long oomLines = workerLines.stream().filter(l -> l.contains("OutOfMemoryError")).count();
@@ -300,7 +310,7 @@ public final class Benchmark {
                 r.notSucceeded(), Report.num(r.workerCpuMicrosPerOrder())));
         md.append(String.format("%nTook %.0f s including the preload. Worker log and GC log: %s%n",
                 (System.nanoTime() - t) / 1e9, logs));
-        Path dir = Path.of(opts.getOrDefault("results", "benchmark/results"));
+        Path dir = opts.results;
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("backlog.md"), md.toString(), StandardCharsets.UTF_8);
         System.out.println(md);
@@ -336,36 +346,9 @@ public final class Benchmark {
         String dlt = "bench-" + id + "-dlt";
         admin.createTopics(List.of(new NewTopic(in, PARTITIONS, (short) 1), new NewTopic(out, PARTITIONS, (short) 1),
                 new NewTopic(dlt, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        awaitLeaders(in, out);
+        PartitionLeaders.await(admin, List.of(in, out), Duration.ofSeconds(30));
         try (var orders = new Orders(bootstrap)) {
             return run(w, round, extraJvm, timeout, latencyPhase, id, in, out, dlt, orders);
-        }
-    }
-
-    /**
-     * Until every partition's leader answers: a producer that sends into a new partition before
-     * then can stall on NOT_LEADER_OR_FOLLOWER and out-of-order sequence errors.
-     */
-    private void awaitLeaders(String... topics) throws Exception {
-        java.util.Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest =
-                new java.util.HashMap<>();
-        for (String topic : topics) {
-            for (int p = 0; p < PARTITIONS; p++) {
-                latest.put(new org.apache.kafka.common.TopicPartition(topic, p),
-                        org.apache.kafka.clients.admin.OffsetSpec.latest());
-            }
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try {
-                admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
-                return;
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(50);
-            }
         }
     }
 
@@ -392,9 +375,9 @@ public final class Benchmark {
         Path gcLog = logs.resolve(id + "-gc.log");
         List<String> cmd = new ArrayList<>(List.of(Children.java(), "--enable-preview", "-Xlog:gc:file=" + gcLog));
         cmd.addAll(extraJvm);
-        if (opts.containsKey("worker-jvm-arg")) {
+        if (opts.workerJvmArg != null) {
             // e.g. --worker-jvm-arg -XX:StartFlightRecording=filename=/tmp/w.jfr to profile a workload
-            cmd.add(opts.get("worker-jvm-arg"));
+            cmd.add(opts.workerJvmArg);
         }
         if (w.raw()) {
             cmd.addAll(List.of("-cp", benchmarkJar.toString(), RawPipe.class.getName(), "--bootstrap-servers", bootstrap,

@@ -14,6 +14,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * W0, the ceiling: consume bytes, produce the same key and bytes to the output topic, commit
@@ -24,17 +27,39 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class RawPipe {
 
+    /** Set by the harness, which starts this in a child JVM. */
+    @Command(name = "RawPipe")
+    static final class Options {
+        @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT")
+        String bootstrapServers;
+
+        @Option(names = "--in", required = true, paramLabel = "TOPIC")
+        String in;
+
+        @Option(names = "--out", required = true, paramLabel = "TOPIC")
+        String out;
+
+        @Option(names = "--group-id", required = true, paramLabel = "GROUP")
+        String groupId;
+    }
+
     private RawPipe() {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        Map<String, String> opts = Args.parse(args);
-        String bootstrap = opts.get("bootstrap-servers");
-        String in = opts.get("in");
-        String out = opts.get("out");
+        Options opts = new Options();
+        try {
+            new CommandLine(opts).parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            System.err.println("RawPipe: " + e.getMessage());
+            System.exit(2);
+        }
+        String bootstrap = opts.bootstrapServers;
+        String in = opts.in;
+        String out = opts.out;
         var consumer = new KafkaConsumer<byte[], byte[]>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, opts.get("group-id"),
+                ConsumerConfig.GROUP_ID_CONFIG, opts.groupId,
                 // Same as the worker: commits are ours, a new group starts at the backlog's beginning.
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",

@@ -3,6 +3,7 @@ package dev.orderpipeline.chaos;
 import dev.orderpipeline.contract.OrderCodec;
 import dev.orderpipeline.contract.OrderPlaced;
 import dev.orderpipeline.contract.SampleOrders;
+import dev.orderpipeline.kafkaadmin.PartitionLeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +22,6 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -119,41 +119,12 @@ final class ChaosTopics implements AutoCloseable {
     static void createTopics(String bootstrapServers, List<NewTopic> topics) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             admin.createTopics(topics).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            awaitLeaders(admin, topics);
+            PartitionLeaders.await(admin, topics.stream().map(NewTopic::name).toList(), ADMIN_TIMEOUT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating " + topics, e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot create " + topics + ": " + e, e);
-        }
-    }
-
-    /**
-     * Waits until every partition's leader answers. Creation returns when the controller has
-     * recorded the topics; an idempotent producer that sends before the leaders serve gets
-     * NOT_LEADER_OR_FOLLOWER and then OUT_OF_ORDER_SEQUENCE_NUMBER, and holds its records until
-     * the delivery timeout. Only a leader answers "latest offset", so that is the check.
-     */
-    private static void awaitLeaders(Admin admin, List<NewTopic> topics)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
-        for (NewTopic topic : topics) {
-            for (int p = 0; p < topic.numPartitions(); p++) {
-                latest.put(new TopicPartition(topic.name(), p), OffsetSpec.latest());
-            }
-        }
-        long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
-        while (true) {
-            try {
-                admin.listOffsets(latest).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                return;
-            } catch (ExecutionException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-            }
-            // A retry interval, as TestKafka uses: the leaders have no event to wait on from here.
-            Thread.sleep(50);
         }
     }
 

@@ -7,7 +7,7 @@ import dev.orderpipeline.cli.kafka.TopicRecord;
 import dev.orderpipeline.cli.report.FollowFilter;
 import dev.orderpipeline.cli.report.FollowFormat;
 import dev.orderpipeline.cli.report.FollowedEvent;
-import dev.orderpipeline.cli.text.Durations;
+import dev.orderpipeline.contract.Durations;
 import dev.orderpipeline.contract.ErrorClass;
 import dev.orderpipeline.contract.OrderCodec;
 import dev.orderpipeline.contract.OrderStatus;

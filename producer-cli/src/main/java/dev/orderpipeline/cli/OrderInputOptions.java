@@ -6,7 +6,7 @@ import dev.orderpipeline.cli.orders.JsonLinesOrders;
 import dev.orderpipeline.cli.orders.OrderSource;
 import dev.orderpipeline.cli.orders.ScenarioMix;
 import dev.orderpipeline.cli.pacing.Pacer;
-import dev.orderpipeline.cli.text.Durations;
+import dev.orderpipeline.contract.Durations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

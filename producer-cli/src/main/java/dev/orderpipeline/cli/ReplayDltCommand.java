@@ -9,7 +9,7 @@ import dev.orderpipeline.cli.kafka.TopicRecord;
 import dev.orderpipeline.cli.replay.DeadLetterSelection;
 import dev.orderpipeline.cli.replay.Replays;
 import dev.orderpipeline.cli.report.SendReport;
-import dev.orderpipeline.cli.text.Durations;
+import dev.orderpipeline.contract.Durations;
 import dev.orderpipeline.contract.Topics;
 import java.io.PrintWriter;
 import java.time.Duration;

@@ -14,7 +14,7 @@ import dev.orderpipeline.cli.report.OutcomeTracker.Completion;
 import dev.orderpipeline.cli.report.RunReport;
 import dev.orderpipeline.cli.report.RunSummary;
 import dev.orderpipeline.cli.report.SendReport;
-import dev.orderpipeline.cli.text.Durations;
+import dev.orderpipeline.contract.Durations;
 import dev.orderpipeline.contract.Topics;
 import java.io.PrintWriter;
 import java.time.Clock;

@@ -223,7 +223,16 @@ class OrderCliTest {
         CliRun run = CliRun.execute(NO_ENV, "run", "-b", UNREACHABLE, "--timeout", "soon");
 
         assertEquals(64, run.exitCode(), run.toString());
-        assertTrue(run.err().contains("'soon' is not a duration"), run.err());
+        assertTrue(run.err().contains("\"soon\" is not a duration"), run.err());
+    }
+
+    /** The grammar the worker shares: a fraction of a second is a duration here as it is there. */
+    @Test
+    void fractionalDuration_isAccepted_andUsedAsGiven() {
+        CliRun run = CliRun.execute(NO_ENV, "send", "--bootstrap-servers", UNREACHABLE, "--connect-timeout", "1.5s");
+
+        assertEquals(69, run.exitCode(), run.toString());
+        assertEquals("order-cli: cannot reach Kafka at 127.0.0.1:1 within 1.5s (check --bootstrap-servers)\n", run.err());
     }
 
     @ParameterizedTest

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Timeout;
  * <p>It lives in producer-cli, the last module the images need, and runs under failsafe: by then
  * the reactor has resolved every plugin and dependency of those modules, so the replayed build
  * runs offline against the same local repository ({@code docker.build.repository}). It takes
- * a minute or two (a compile of five modules), hence an IT.
+ * a minute or two (a compile of the seven modules they need), hence an IT.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class DockerBuildIT {
@@ -45,7 +45,7 @@ class DockerBuildIT {
     private record Stage(String name, String workdir, List<Copy> copies, List<String> runs) {}
 
     @Test
-    void dockerfileBuildStage_buildsBothJars_fromTheFilesItCopies() throws Exception {
+    void dockerfileBuildStage_buildsEveryShippedJar_fromTheFilesItCopies() throws Exception {
         List<Stage> stages = stages(Files.readString(ROOT.resolve("Dockerfile")));
         Stage build = stages.stream().filter(s -> s.name().equals("build")).findFirst()
                 .orElseThrow(() -> new AssertionError("no stage named build in the Dockerfile"));
@@ -69,7 +69,7 @@ class DockerBuildIT {
 
         // Every jar a runtime stage takes from the build stage exists where it looks for it.
         List<Copy> shipped = stages.stream().flatMap(s -> s.copies().stream()).filter(c -> "build".equals(c.from())).toList();
-        assertEquals(2, shipped.size(), () -> "want the worker's and the CLI's jar, got " + shipped);
+        assertEquals(3, shipped.size(), () -> "want the worker's, the CLI's and the stub services' jar, got " + shipped);
         for (Copy copy : shipped) {
             for (String source : copy.sources()) {
                 String relative = Path.of(build.workdir()).relativize(Path.of(source)).toString();

@@ -1,5 +1,6 @@
 package dev.orderpipeline.testkafka;
 
+import dev.orderpipeline.kafkaadmin.PartitionLeaders;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -77,44 +78,13 @@ public final class TestKafka {
         }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
             admin.createTopics(topics).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            awaitLeaders(admin, names, partitions);
+            PartitionLeaders.await(admin, List.of(names), ADMIN_TIMEOUT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating topics " + Arrays.toString(names), e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Could not create topics " + Arrays.toString(names)
                     + " on " + bootstrapServers() + ": " + e, e);
-        }
-    }
-
-    /**
-     * Waits until every partition's leader serves requests. Creation returns when the controller
-     * has recorded the topics; the broker's metadata and then its replica manager catch up a
-     * little later. An idempotent producer that sends several batches in that window can get
-     * NOT_LEADER_OR_FOLLOWER on the first and OUT_OF_ORDER_SEQUENCE_NUMBER on the rest, and then
-     * hold the partition's records until its delivery timeout (seen here: 120 s). Listing the
-     * latest offset is answered only by a partition's leader, so it is the readiness check.
-     */
-    private static void awaitLeaders(Admin admin, String[] names, int partitions)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
-        for (String name : names) {
-            for (int p = 0; p < partitions; p++) {
-                latest.put(new org.apache.kafka.common.TopicPartition(name, p),
-                        org.apache.kafka.clients.admin.OffsetSpec.latest());
-            }
-        }
-        long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
-        while (true) {
-            try {
-                admin.listOffsets(latest).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                return;
-            } catch (ExecutionException e) {
-                if (System.nanoTime() - deadline > 0) {
-                    throw e;
-                }
-            }
-            Thread.sleep(50);
         }
     }
 

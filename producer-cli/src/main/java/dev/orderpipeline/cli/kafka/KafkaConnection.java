@@ -1,6 +1,6 @@
 package dev.orderpipeline.cli.kafka;
 
-import dev.orderpipeline.cli.text.Durations;
+import dev.orderpipeline.contract.Durations;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;

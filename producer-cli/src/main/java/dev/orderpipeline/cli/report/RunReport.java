@@ -2,7 +2,7 @@ package dev.orderpipeline.cli.report;
 
 import dev.orderpipeline.cli.orders.Expect;
 import dev.orderpipeline.cli.orders.Scenario;
-import dev.orderpipeline.cli.text.Durations;
+import dev.orderpipeline.contract.Durations;
 import dev.orderpipeline.contract.ErrorClass;
 import dev.orderpipeline.contract.OrderStatus;
 import dev.orderpipeline.contract.SenderText;

@@ -1,8 +1,8 @@
 package dev.orderpipeline.worker.app;
 
+import dev.orderpipeline.contract.Durations;
 import dev.orderpipeline.contract.OrderCodec;
 import dev.orderpipeline.worker.config.ConfigException;
-import dev.orderpipeline.worker.config.Durations;
 import dev.orderpipeline.worker.config.RetryOptions;
 import dev.orderpipeline.worker.config.StepServices;
 import dev.orderpipeline.worker.config.EffectiveConfig;

@@ -1,5 +1,6 @@
 package dev.orderpipeline.worker.config;
 
+import dev.orderpipeline.contract.Durations;
 import dev.orderpipeline.contract.ErrorClass;
 import java.time.Duration;
 import java.util.EnumSet;

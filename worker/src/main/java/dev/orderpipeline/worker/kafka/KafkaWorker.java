@@ -1,6 +1,7 @@
 package dev.orderpipeline.worker.kafka;
 
 import dev.orderpipeline.contract.OrderCodec;
+import dev.orderpipeline.kafkaadmin.PartitionLeaders;
 import dev.orderpipeline.worker.config.Delivery;
 import dev.orderpipeline.worker.config.DeliverySettings;
 import dev.orderpipeline.worker.config.Flow;
@@ -26,14 +27,12 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.GroupProtocol;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -280,32 +279,13 @@ public final class KafkaWorker implements AutoCloseable {
                     }
                 }
             }
-            awaitLeaders(admin, topics.stream().map(NewTopic::name).toList());
-        }
-    }
-
-    /**
-     * Creation returns once the controller recorded the topics; the partition leaders start
-     * serving a little later, and an idempotent producer that sends into that window can hold
-     * a partition's records until its delivery timeout. Listing the latest offsets is answered
-     * only by the leaders, so the topics count as created once that succeeds.
-     */
-    private static void awaitLeaders(Admin admin, List<String> names) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() - deadline < 0) {
+            List<String> names = topics.stream().map(NewTopic::name).toList();
             try {
-                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                admin.describeTopics(names).allTopicNames().get().forEach((name, description) ->
-                        description.partitions().forEach(p -> latest.put(new TopicPartition(name, p.partition()),
-                                OffsetSpec.latest())));
-                admin.listOffsets(latest).all().get();
-                return;
-            } catch (ExecutionException e) {
-                // Not served yet: ask again.
+                PartitionLeaders.await(admin, names, Duration.ofSeconds(30));
+            } catch (java.util.concurrent.TimeoutException e) {
+                log.warn("partitions of {} still not served by a leader after 30 s", names);
             }
-            Thread.sleep(50);
         }
-        log.warn("partitions of {} still not served by a leader after 30 s", names);
     }
 
     public void requestStop() {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.orderpipeline.worker.config.Durations;
+import dev.orderpipeline.contract.Durations;
 import dev.orderpipeline.worker.config.EffectiveConfig.Setting;
 import dev.orderpipeline.worker.config.EffectiveConfig.Source;
 import dev.orderpipeline.worker.config.WorkerConfig;
@@ -232,6 +232,15 @@ class MainTest {
                 "--order-deadline", "50s", "--kafka", "transaction.timeout.ms=15000").config().flow().orderDeadline());
         assertEquals(Duration.ofMinutes(5), parse(Map.of(), "--bootstrap-servers", "b:9092",
                 "--drain-budget", "5m").config().flow().drainBudget());
+    }
+
+    /** The grammar order-cli shares: a fraction of a second is a duration here as it is there. */
+    @Test
+    void fractionalDurations_areAccepted_fromFlagAndEnvironment() {
+        assertEquals(Duration.ofMillis(1500), parse(Map.of(), "--bootstrap-servers", "b:9092",
+                "--order-deadline", "1.5s").config().flow().orderDeadline());
+        assertEquals(Duration.ofMillis(2500), parse(Map.of("DRAIN_BUDGET", "2.5s"), "--bootstrap-servers", "b:9092")
+                .config().flow().drainBudget());
     }
 
     @Test

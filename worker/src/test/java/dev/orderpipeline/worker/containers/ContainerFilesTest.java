@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.orderpipeline.contract.Durations;
 import dev.orderpipeline.contract.Topics;
-import dev.orderpipeline.worker.config.Durations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,26 +75,50 @@ class ContainerFilesTest {
         String dockerfile = Files.readString(ROOT.resolve("Dockerfile"));
         assertTrue(dockerfile.contains("/src/worker/target/order-worker.jar"), dockerfile);
         assertTrue(dockerfile.contains("/src/producer-cli/target/order-cli.jar"), dockerfile);
+        assertTrue(dockerfile.contains("/src/stub-services/target/stub-services.jar"), dockerfile);
         assertTrue(dockerfile.contains("\"--enable-preview\""), "the worker needs --enable-preview for StructuredTaskScope");
         String pom = Files.readString(ROOT.resolve("worker/pom.xml"));
         assertTrue(pom.contains("<outputFile>${project.build.directory}/order-worker.jar</outputFile>"),
                 "the Dockerfile copies worker/target/order-worker.jar; the build must make it");
-        assertEquals(2, dockerfile.lines().filter(l -> l.startsWith("ENTRYPOINT")).count());
+        String stubsPom = Files.readString(ROOT.resolve("stub-services/pom.xml"));
+        assertTrue(stubsPom.contains("<outputFile>${project.build.directory}/stub-services.jar</outputFile>"),
+                "the Dockerfile copies stub-services/target/stub-services.jar; the build must make it");
+        // The worker, the CLI and the stub services: one image each.
+        assertEquals(3, dockerfile.lines().filter(l -> l.startsWith("ENTRYPOINT")).count());
     }
 
     @Test
     void httpProfile_runsTheStubServices_andPointsTheWorkerAtThem() throws IOException {
         JsonNode services = compose().get("services");
-        String entrypoint = services.get("stubs").get("entrypoint").toString();
-        assertTrue(entrypoint.contains(dev.orderpipeline.worker.steps.http.StubServices.class.getName()), entrypoint);
-        assertTrue(entrypoint.contains("0.0.0.0"), "the stubs must listen beyond the container's loopback: " + entrypoint);
+        JsonNode stubs = services.get("stubs");
+        String target = stubs.path("build").path("target").asText();
+        String entrypoint = stageEntrypoint(Files.readString(ROOT.resolve("Dockerfile")), target);
+        assertTrue(entrypoint.contains("/app/stub-services.jar"), () -> "stage " + target + " runs " + entrypoint);
+        assertFalse(stubs.has("entrypoint"), "the stubs image runs the stub services itself: " + stubs);
+        String command = stubs.get("command").toString();
+        assertTrue(command.contains("\"--port\",\"8090\""), "the workers are pointed at port 8090: " + command);
+        assertTrue(command.contains("0.0.0.0"), "the stubs must listen beyond the container's loopback: " + command);
         JsonNode env = services.get("worker-http").get("environment");
         for (String url : List.of("PAYMENT_URL", "VENDOR_URL", "COURIER_URL")) {
             assertTrue(env.get(url).asText().startsWith("http://stubs:8090"), () -> url + " = " + env.get(url));
         }
     }
 
-    /** Services that run the worker: built from the worker image and not overriding its entrypoint (the stubs do). */
+    /** The ENTRYPOINT line of the Dockerfile stage named {@code stage}, or "" if it has none. */
+    private static String stageEntrypoint(String dockerfile, String stage) {
+        String current = null;
+        for (String line : dockerfile.lines().map(String::strip).toList()) {
+            if (line.startsWith("FROM ")) {
+                String[] words = line.split("\\s+");
+                current = words.length >= 4 && words[2].equalsIgnoreCase("AS") ? words[3] : null;
+            } else if (line.startsWith("ENTRYPOINT") && stage.equals(current)) {
+                return line;
+            }
+        }
+        return "";
+    }
+
+    /** Services that run the worker: built from the worker image and not overriding its entrypoint. */
     private static List<String> workerServices(JsonNode services) {
         List<String> workers = new ArrayList<>();
         services.properties().forEach(service -> {

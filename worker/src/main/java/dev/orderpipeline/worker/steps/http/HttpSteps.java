@@ -14,7 +14,7 @@ public final class HttpSteps {
      * A client for the step services.
      *
      * <p>HTTP/1.1 on purpose: an aborted exchange then closes its own connection, which every
-     * service (and {@link StubServices}) sees at once; h2c would only reset a stream. The
+     * service (and the project's stub services) sees at once; h2c would only reset a stream. The
      * executor runs the client's response handling on virtual threads, like the steps.
      *
      * @param connectTimeout how long a connection attempt may take; shorter than a deadline, so a

@@ -1,6 +1,5 @@
-package dev.orderpipeline.worker.steps.http;
+package dev.orderpipeline.stubs;
 
-import dev.orderpipeline.worker.config.Durations;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,14 +13,12 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -60,11 +57,15 @@ import java.util.random.RandomGenerator;
  */
 public final class StubServices implements AutoCloseable {
 
-    /** The three services and the paths the adapters post to. */
+    /**
+     * The three services and the paths the worker's HTTP adapters post to. The paths are the
+     * services' API, written here as the worker writes them; the worker's adapter tests run
+     * against this stub, so a path that differs fails them.
+     */
     public enum Service {
-        PAYMENT(HttpPaymentGateway.PATH, "auth", HttpPaymentGateway.VOID_PATH),
-        VENDOR(HttpVendorNotifier.PATH, "ack", HttpVendorNotifier.RETRACT_PATH),
-        COURIER(HttpCourierDispatcher.PATH, "dispatch", HttpCourierDispatcher.CANCEL_PATH);
+        PAYMENT("/payments", "auth", "/payments/voids"),
+        VENDOR("/vendor-notifications", "ack", "/vendor-notifications/retractions"),
+        COURIER("/courier-dispatches", "dispatch", "/courier-dispatches/cancellations");
 
         private final String path;
         private final String referencePrefix;
@@ -245,7 +246,6 @@ public final class StubServices implements AutoCloseable {
         return List.copyOf(requests);
     }
 
-    /** Every request whose client hung up before its answer, in the order they were seen. */
     /**
      * The most calls to {@code service} (its action and its undo) that were in progress at once,
      * from the request's arrival to its answer or the client's hang-up: what a limit on the
@@ -255,6 +255,7 @@ public final class StubServices implements AutoCloseable {
         return concurrency.get(service).peak.get();
     }
 
+    /** Every request whose client hung up before its answer, in the order they were seen. */
     public List<Cancellation> cancellations() {
         return List.copyOf(cancellations);
     }
@@ -514,47 +515,5 @@ public final class StubServices implements AutoCloseable {
             return null;
         }
         return buffer.toString(StandardCharsets.ISO_8859_1);
-    }
-
-    /**
-     * Runs the stub until killed: {@code --port 8089 --latency 50ms --jitter 10ms
-     * --payment-failure-rate 0.1 --vendor-failure-rate 0.05 --courier-failure-rate 0.05 --seed 1}.
-     * Payment failures are declines (402); vendor and courier failures are 503.
-     */
-    public static void main(String[] args) throws Exception {
-        int port = 8089;
-        InetAddress host = InetAddress.getLoopbackAddress();
-        Duration latency = Duration.ofMillis(20);
-        Duration jitter = Duration.ZERO;
-        Map<Service, Double> rates = new EnumMap<>(Service.class);
-        long seed = System.nanoTime();
-        List<String> rest = new ArrayList<>(List.of(args));
-        while (!rest.isEmpty()) {
-            String flag = rest.removeFirst();
-            if (rest.isEmpty()) {
-                throw new IllegalArgumentException(flag + " needs a value");
-            }
-            String value = rest.removeFirst();
-            switch (flag) {
-                case "--port" -> port = Integer.parseInt(value);
-                case "--host" -> host = InetAddress.getByName(value);
-                case "--latency" -> latency = Durations.parse(value);
-                case "--jitter" -> jitter = Durations.parse(value);
-                case "--payment-failure-rate" -> rates.put(Service.PAYMENT, Double.parseDouble(value));
-                case "--vendor-failure-rate" -> rates.put(Service.VENDOR, Double.parseDouble(value));
-                case "--courier-failure-rate" -> rates.put(Service.COURIER, Double.parseDouble(value));
-                case "--seed" -> seed = Long.parseLong(value);
-                default -> throw new IllegalArgumentException("unknown option " + flag);
-            }
-        }
-        StubServices stub = start(host, port, Behaviour.succeeding(latency), new Random(seed));
-        for (Service service : Service.values()) {
-            int status = service == Service.PAYMENT ? 402 : 503;
-            stub.behave(service, new Behaviour(latency, jitter, rates.getOrDefault(service, 0.0), status, 200));
-        }
-        System.out.println("stub services at " + stub.baseUrl() + " (" + HttpPaymentGateway.PATH + ", "
-                + HttpVendorNotifier.PATH + ", " + HttpCourierDispatcher.PATH + "), latency " + latency
-                + " +/- " + jitter + ", failure rates " + rates);
-        Thread.currentThread().join();
     }
 }
