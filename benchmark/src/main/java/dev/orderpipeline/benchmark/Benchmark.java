@@ -27,7 +27,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import picocli.CommandLine;
 
 /**
- * The throughput harness (issue "Throughput", item 4). One broker JVM for the whole run; per
+ * The throughput harness. One broker JVM for the whole run; per
  * workload and round fresh topics, a backlog preloaded before the consumer starts, the worker
  * (or the raw pipe) in its own JVM, then an open-loop latency phase at half the measured rate.
  * Rounds interleave the workloads, so drift of a noisy VM hits all of them alike; the report

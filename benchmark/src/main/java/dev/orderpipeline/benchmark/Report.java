@@ -54,9 +54,9 @@ final class Report {
         return sb.toString();
     }
 
-    /** The targets, evaluated on the medians of this run. */
+    /** The throughput targets, evaluated on the medians of this run. */
     static List<Target> targets(List<Summary> all) {
-        // The targets are for the default mode and the build under test: W1x/W2x show what
+        // The targets are for the default mode and the build under test: W1x/W2x show what
         // exactly-once costs (outcomes visible at their transaction's commit), baselines are for A/B.
         List<Summary> summaries = all.stream()
                 .filter(s -> !s.workload().transactional() && !s.workload().baseline()).toList();
