@@ -35,7 +35,7 @@ class ExitCodeTableTest {
 
     @Test
     void readmeTable_listsExactlyTheCliExitCodes() throws IOException {
-        Set<Integer> documented = readmeCliCodes(Path.of("..", "README.md"));
+        Set<Integer> documented = readmeCliCodes(Path.of("..", "docs", "operations.md"));
         documented.remove(SIGTERM);
 
         Set<Integer> coded = Arrays.stream(ExitCode.values()).map(ExitCode::code).collect(Collectors.toCollection(TreeSet::new));
@@ -77,7 +77,9 @@ class ExitCodeTableTest {
     private static Set<Integer> readmeCliCodes(Path readme) throws IOException {
         String text = Files.readString(readme);
         int section = text.indexOf("\n## Shutdown and exit codes");
-        int end = text.indexOf("\n## ", section + 1);
+        assertTrue(section >= 0, () -> readme + " has no section \"Shutdown and exit codes\"");
+        int next = text.indexOf("\n## ", section + 1);
+        int end = next < 0 ? text.length() : next;
         Set<Integer> codes = new TreeSet<>();
         for (String line : text.substring(section, end).lines().toList()) {
             String[] cells = line.split("\\|");

@@ -1,6 +1,7 @@
 package dev.orderpipeline.worker.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ class ExitCodeTableTest {
 
     @Test
     void readmeTable_listsExactlyTheWorkersExitCodes() throws IOException {
-        Map<Integer, String> documented = new TreeMap<>(readmeColumn(Path.of("..", "README.md"), /* column= */ 1));
+        Map<Integer, String> documented = new TreeMap<>(readmeColumn(Path.of("..", "docs", "operations.md"), /* column= */ 1));
         documented.remove(SIGTERM_BEFORE_MAIN);
 
         Map<Integer, String> coded = Arrays.stream(ExitCode.values())
@@ -46,7 +47,9 @@ class ExitCodeTableTest {
     static Map<Integer, String> readmeColumn(Path readme, int column) throws IOException {
         String text = Files.readString(readme);
         int section = text.indexOf("\n## Shutdown and exit codes");
-        int end = text.indexOf("\n## ", section + 1);
+        assertTrue(section >= 0, () -> readme + " has no section \"Shutdown and exit codes\"");
+        int next = text.indexOf("\n## ", section + 1);
+        int end = next < 0 ? text.length() : next;
         Map<Integer, String> rows = new TreeMap<>();
         for (String line : text.substring(section, end).lines().toList()) {
             String[] cells = line.split("\\|");
