@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * README's exit-code table and {@link ExitCode} say the same; and order-cli runs without
+ * The exit-code table of docs/operations.md and {@link ExitCode} say the same; and order-cli runs without
  * {@code --enable-preview}, as the README's commands start it, because none of its classes
  * needs preview features.
  */
@@ -34,13 +34,13 @@ class ExitCodeTableTest {
     private static final int SIGTERM = 143;
 
     @Test
-    void readmeTable_listsExactlyTheCliExitCodes() throws IOException {
-        Set<Integer> documented = readmeCliCodes(Path.of("..", "docs", "operations.md"));
+    void documentedTable_listsExactlyTheCliExitCodes() throws IOException {
+        Set<Integer> documented = documentedCliCodes(Path.of("..", "docs", "operations.md"));
         documented.remove(SIGTERM);
 
         Set<Integer> coded = Arrays.stream(ExitCode.values()).map(ExitCode::code).collect(Collectors.toCollection(TreeSet::new));
 
-        assertEquals(coded, documented, "README's order-cli column vs ExitCode");
+        assertEquals(coded, documented, "the order-cli column of docs/operations.md vs ExitCode");
     }
 
     @Test
@@ -74,10 +74,10 @@ class ExitCodeTableTest {
     }
 
     /** Codes whose order-cli cell (the third) in "Shutdown and exit codes" is not "-". */
-    private static Set<Integer> readmeCliCodes(Path readme) throws IOException {
-        String text = Files.readString(readme);
+    private static Set<Integer> documentedCliCodes(Path page) throws IOException {
+        String text = Files.readString(page);
         int section = text.indexOf("\n## Shutdown and exit codes");
-        assertTrue(section >= 0, () -> readme + " has no section \"Shutdown and exit codes\"");
+        assertTrue(section >= 0, () -> page + " has no section \"Shutdown and exit codes\"");
         int next = text.indexOf("\n## ", section + 1);
         int end = next < 0 ? text.length() : next;
         Set<Integer> codes = new TreeSet<>();

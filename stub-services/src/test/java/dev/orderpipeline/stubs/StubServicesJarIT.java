@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The runnable jar that docker compose and the README start: {@code java -jar stub-services.jar},
+ * The runnable jar that docker compose and docs/operations.md start: {@code java -jar stub-services.jar},
  * without {@code --enable-preview}, listens and answers. Runs after {@code package}, hence an IT
  * (it needs no broker).
  */

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * How {@code order-worker} ended, as its process exit code. The help's exit-code list is made
- * from these constants, and README's "Shutdown and exit codes" table is checked against them.
+ * from these constants, and the "Shutdown and exit codes" table of docs/operations.md is checked against them.
  */
 enum ExitCode {
     /** Stopped on SIGTERM/Ctrl-C, also during start-up; every order taken has its outcome and is committed. */

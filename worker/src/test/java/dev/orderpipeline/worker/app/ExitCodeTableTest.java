@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** README's exit-code table and the worker's {@link ExitCode} say the same. */
+/** The exit-code table of docs/operations.md and the worker's {@link ExitCode} say the same. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ExitCodeTableTest {
 
@@ -22,14 +22,14 @@ class ExitCodeTableTest {
     private static final int SIGTERM_BEFORE_MAIN = 143;
 
     @Test
-    void readmeTable_listsExactlyTheWorkersExitCodes() throws IOException {
-        Map<Integer, String> documented = new TreeMap<>(readmeColumn(Path.of("..", "docs", "operations.md"), /* column= */ 1));
+    void documentedTable_listsExactlyTheWorkersExitCodes() throws IOException {
+        Map<Integer, String> documented = new TreeMap<>(documentedColumn(Path.of("..", "docs", "operations.md"), /* column= */ 1));
         documented.remove(SIGTERM_BEFORE_MAIN);
 
         Map<Integer, String> coded = Arrays.stream(ExitCode.values())
                 .collect(Collectors.toMap(ExitCode::code, ExitCode::description, (a, b) -> a, TreeMap::new));
 
-        assertEquals(coded.keySet(), documented.keySet(), () -> "README documents " + documented + "\nthe code has " + coded);
+        assertEquals(coded.keySet(), documented.keySet(), () -> "docs/operations.md documents " + documented + "\nthe code has " + coded);
     }
 
     @Test
@@ -44,10 +44,10 @@ class ExitCodeTableTest {
      * The rows of the table in "Shutdown and exit codes" whose {@code column} (1: order-worker,
      * 2: order-cli) is not "-", as code to text.
      */
-    static Map<Integer, String> readmeColumn(Path readme, int column) throws IOException {
-        String text = Files.readString(readme);
+    static Map<Integer, String> documentedColumn(Path page, int column) throws IOException {
+        String text = Files.readString(page);
         int section = text.indexOf("\n## Shutdown and exit codes");
-        assertTrue(section >= 0, () -> readme + " has no section \"Shutdown and exit codes\"");
+        assertTrue(section >= 0, () -> page + " has no section \"Shutdown and exit codes\"");
         int next = text.indexOf("\n## ", section + 1);
         int end = next < 0 ? text.length() : next;
         Map<Integer, String> rows = new TreeMap<>();

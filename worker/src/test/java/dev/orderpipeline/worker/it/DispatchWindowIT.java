@@ -46,7 +46,7 @@ class DispatchWindowIT {
 
     private static final Duration WAIT = Duration.ofSeconds(150);
     private static final int ORDERS = 6_000;
-    /** The dispatch window, in offsets (README, "Delivery guarantees"). */
+    /** The dispatch window, in offsets (docs/design.md, "Delivery guarantees"). */
     private static final int WINDOW = 2_247;
 
     private static WorkerConfig config(PipelineTopics topics, String workerId, Duration deadline, Delivery delivery) {

@@ -113,7 +113,7 @@ class CompletedOffsetsTest {
     @Test
     void anyShapeWithinTheWindow_fitsWhole() {
         int w = CompletedOffsets.WINDOW;
-        assertEquals(2_247, w, "the window README states");
+        assertEquals(2_247, w, "the window docs/design.md states");
         long[] bases = {0, 1, 127, 128, 1L << 40};
         for (long base : bases) {
             assertFitsWhole(base, pattern(base, w, i -> i % 2 == 1), "every other offset, base " + base);

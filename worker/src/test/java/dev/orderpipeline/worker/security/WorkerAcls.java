@@ -10,7 +10,7 @@ import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 
 /**
- * The ACLs a worker principal needs, and no more: the list the README gives operators.
+ * The ACLs a worker principal needs, and no more: the list docs/operations.md gives operators.
  * READ and WRITE each imply DESCRIBE, so DESCRIBE is not granted separately. The idempotent
  * producer needs no IDEMPOTENT_WRITE on the cluster: WRITE on a topic is enough (KIP-679).
  */
