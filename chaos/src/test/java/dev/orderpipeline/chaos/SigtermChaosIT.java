@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * SIGTERM while at least 500 orders are in flight: they finish, the worker exits 0, a successor
  * does the rest. A drained stop commits what it answered, so nothing is answered twice, in either
  * mode; under at-least-once the successor commits only when it stops, so the group's lag at the
- * end shows that its final commit was made.
+ * end shows what its stop committed (the final commit, and the hand-over commit as it leaves).
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class SigtermChaosIT {
