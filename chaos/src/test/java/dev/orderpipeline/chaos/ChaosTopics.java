@@ -1,6 +1,9 @@
 package dev.orderpipeline.chaos;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.orderpipeline.contract.OrderCodec;
+import dev.orderpipeline.contract.OrderOutcome;
 import dev.orderpipeline.contract.OrderPlaced;
 import dev.orderpipeline.contract.SampleOrders;
 import dev.orderpipeline.kafkaadmin.PartitionLeaders;
@@ -32,6 +35,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * One scenario's orders, results and dead-letter topics on a cluster, with what a user of the
@@ -56,12 +60,21 @@ final class ChaosTopics implements AutoCloseable {
     private final OrderCodec codec = new OrderCodec();
     private final KafkaProducer<byte[], byte[]> producer;
     private final KafkaConsumer<byte[], byte[]> resultsReader;
-    // Written by the test thread only (answered()).
+    // Written by the test thread only (answered()): ids, and orders (an id sent again is a new order).
     private final Set<String> answered = new HashSet<>();
+    private final Set<OrderRef> answeredOrders = new HashSet<>();
     // Written by whichever thread sends; read by the test thread.
     private final Set<String> sent = ConcurrentHashMap.newKeySet();
+    private final Set<OrderRef> placed = ConcurrentHashMap.newKeySet();
     // Written by the producer's I/O thread once the broker has an order; read by the test thread.
-    private final Set<String> acked = ConcurrentHashMap.newKeySet();
+    private final Set<OrderRef> acked = ConcurrentHashMap.newKeySet();
+
+    /**
+     * One order: its id and its {@code createdAt}, which an outcome names in {@code orderCreatedAt}.
+     * Several orders may share an id (and so a key); each owes its own outcome.
+     */
+    private record OrderRef(String orderId, Instant createdAt) {
+    }
 
     /**
      * Creates the three topics.
@@ -175,6 +188,24 @@ final class ChaosTopics implements AutoCloseable {
         return orders;
     }
 
+    /**
+     * {@code perKey} orders for each of {@code keys} keys: ids {@code prefix-0 .. prefix-(keys-1)},
+     * each id sent {@code perKey} times back to back with a later {@code createdAt} each time, as a
+     * shop sends an order's updates. The key is the order id (the worker requires it), so these
+     * are several orders per key: answered in any other order than sent, they are out of order.
+     */
+    static List<OrderPlaced> ordersPerKey(String prefix, int keys, int perKey, Random random) {
+        List<OrderPlaced> orders = new ArrayList<>(keys * perKey);
+        // Whole milliseconds, one apart, all in the past: distinct createdAts that every codec keeps.
+        Instant first = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).minusMillis((long) keys * perKey);
+        for (int k = 0; k < keys; k++) {
+            for (int n = 0; n < perKey; n++) {
+                orders.add(SampleOrders.order(prefix + "-" + k, first.plusMillis(orders.size()), null, random));
+            }
+        }
+        return orders;
+    }
+
     /** Sends the orders and waits for every ack. Safe from any thread. */
     void sendAll(List<OrderPlaced> batch) throws InterruptedException {
         List<Future<RecordMetadata>> acks = new ArrayList<>(batch.size());
@@ -185,11 +216,13 @@ final class ChaosTopics implements AutoCloseable {
     }
 
     Future<RecordMetadata> send(OrderPlaced order) {
+        OrderRef ref = new OrderRef(order.orderId(), order.createdAt());
         sent.add(order.orderId());
+        placed.add(ref);
         return producer.send(new ProducerRecord<>(orders, order.orderId().getBytes(StandardCharsets.UTF_8),
                 codec.encode(order)), (metadata, error) -> {
                     if (error == null) {
-                        acked.add(order.orderId());
+                        acked.add(ref);
                     }
                 });
     }
@@ -250,6 +283,17 @@ final class ChaosTopics implements AutoCloseable {
         return Set.copyOf(sent);
     }
 
+    /** Valid orders sent so far with {@link #send}: an id sent three times counts three. */
+    int ordersSent() {
+        return placed.size();
+    }
+
+    /** Orders with at least one committed outcome so far, counted as {@link #ordersSent} counts them. Test thread only. */
+    int ordersAnswered() {
+        answered();
+        return answeredOrders.size();
+    }
+
     /** Ids with at least one committed outcome so far (reads what is new first). Test thread only. */
     Set<String> answered() {
         // One poll returns at most max.poll.records: a full one means more is waiting. A short one
@@ -259,7 +303,9 @@ final class ChaosTopics implements AutoCloseable {
         do {
             read = 0;
             for (ConsumerRecord<byte[], byte[]> r : resultsReader.poll(Duration.ofMillis(200))) {
-                answered.add(codec.decodeOutcome(r.value()).orderId());
+                OrderOutcome outcome = codec.decodeOutcome(r.value());
+                answered.add(outcome.orderId());
+                answeredOrders.add(new OrderRef(outcome.orderId(), outcome.orderCreatedAt()));
                 read++;
             }
         } while (read >= MAX_POLL_RECORDS);
@@ -267,11 +313,11 @@ final class ChaosTopics implements AutoCloseable {
     }
 
     /**
-     * Ids with a committed outcome, read up to the end the results topic has now (its last stable
-     * offset for this read_committed reader): after a worker is killed, everything it wrote.
-     * Test thread only.
+     * Orders with a committed outcome (as {@link #ordersAnswered} counts them), read up to the end
+     * the results topic has now (its last stable offset for this read_committed reader): after a
+     * worker is killed, everything it wrote. Test thread only.
      */
-    Set<String> answeredToEnd() {
+    int ordersAnsweredToEnd() {
         Map<TopicPartition, Long> ends = resultsReader.endOffsets(resultsReader.assignment(), ADMIN_TIMEOUT);
         long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
         while (ends.entrySet().stream().anyMatch(e -> resultsReader.position(e.getKey()) < e.getValue())) {
@@ -280,7 +326,7 @@ final class ChaosTopics implements AutoCloseable {
             }
             answered();
         }
-        return answered;
+        return answeredOrders.size();
     }
 
     /** Records of the orders topic below the group's committed offsets: the orders the group will not process again. */
@@ -295,15 +341,31 @@ final class ChaosTopics implements AutoCloseable {
         }
     }
 
-    /** Every valid order sent so far has an outcome. Test thread only. */
+    /** Every valid order sent so far has an outcome, each order of an id sent several times its own. Test thread only. */
     boolean allAnswered() {
-        return answered().containsAll(sent);
+        return answered().containsAll(sent) && answeredOrders.containsAll(placed);
+    }
+
+    /**
+     * Waits up to {@code timeout} for {@link #allAnswered}, and returns whether it came. It does not
+     * fail the scenario itself: the orders still unanswered are the verifier's to count as lost, so
+     * a scenario that goes on to {@code order-cli verify} fails on its lost count and names them.
+     */
+    boolean awaitAllAnswered(String why, Duration timeout) {
+        try {
+            await(why).atMost(timeout).until(this::allAnswered);
+            return true;
+        } catch (ConditionTimeoutException e) {
+            System.out.printf("%s: not within %s (%d of %d orders answered); the verifier counts the rest%n",
+                    why, timeout, answeredOrders.size(), placed.size());
+            return false;
+        }
     }
 
     /** How many orders the broker has acknowledged that have no outcome yet. Test thread only. */
     long unanswered() {
-        Set<String> seen = answered();
-        return acked.stream().filter(id -> !seen.contains(id)).count();
+        answered();
+        return acked.stream().filter(ref -> !answeredOrders.contains(ref)).count();
     }
 
     @Override

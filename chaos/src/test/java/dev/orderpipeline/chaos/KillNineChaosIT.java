@@ -19,12 +19,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * kill -9 of the only worker at random moments, again and again, while 7,500 orders arrive at a
- * steady rate; each time a new worker takes over from the last commit.
+ * steady rate; each time a new worker takes over from the last commit. The orders are 1,500 keys
+ * with five orders each, sent back to back, so that the verifier can find a key answered out of
+ * order (the worker's default ordering, by key, must keep them in turn across every takeover).
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class KillNineChaosIT {
 
-    private static final int ORDERS = 7_500;
+    private static final int KEYS = 1_500;
+    private static final int ORDERS_PER_KEY = 5;
+    private static final int ORDERS = KEYS * ORDERS_PER_KEY;
     private static final int PER_SECOND = 250;
     private static final int KILLS = 3;
     private static final Duration WAIT = Duration.ofMinutes(2);
@@ -38,7 +42,7 @@ class KillNineChaosIT {
         Random random = new Random(seed);
         long started = System.nanoTime();
         try (ChaosTopics topics = new ChaosTopics(TestKafka.bootstrapServers(), "kill9", (short) 1, Map.of())) {
-            List<OrderPlaced> orders = ChaosTopics.orders("k9", ORDERS, random);
+            List<OrderPlaced> orders = ChaosTopics.ordersPerKey("k9", KEYS, ORDERS_PER_KEY, random);
             int killsWithWorkPending = 0;
             // At-least-once may answer again only what was answered and not committed at a kill.
             long answeredNotCommitted = 0;
@@ -46,7 +50,7 @@ class KillNineChaosIT {
                 for (int kill = 1; kill <= KILLS; kill++) {
                     try (WorkerProcess worker = WorkerProcess.start("kill9-" + kill, args(topics, mode, "kill9-" + kill))) {
                         await("worker " + kill + " holds partitions").atMost(WAIT).until(worker::holdsPartitions);
-                        int answeredBefore = topics.answered().size();
+                        int answeredBefore = topics.ordersAnswered();
                         long moment = 500 + random.nextInt(4_000);
                         // The random moment itself, not a wait for a condition: the fault is the point.
                         Thread.sleep(moment);
@@ -57,10 +61,10 @@ class KillNineChaosIT {
                             killsWithWorkPending++;
                         }
                         // The killed worker writes and commits nothing more.
-                        int answered = topics.answeredToEnd().size();
+                        int answered = topics.ordersAnsweredToEnd();
                         answeredNotCommitted += Math.max(0, answered - topics.committedRecords());
                         System.out.printf("kill -9 #%d, %d ms after its partitions were assigned: %d of %d sent answered"
-                                + " (+%d in its life)%n", kill, moment, answered, topics.sent().size(),
+                                + " (+%d in its life)%n", kill, moment, answered, topics.ordersSent(),
                                 answered - answeredBefore);
                     }
                 }
@@ -71,7 +75,7 @@ class KillNineChaosIT {
                     // already answered every order: SIGTERM only once it is a member.
                     await("the last worker holds partitions").atMost(WAIT).until(last::holdsPartitions);
                     steady.await(WAIT);
-                    await("every order answered after " + KILLS + " kills").atMost(WAIT).until(topics::allAnswered);
+                    topics.awaitAllAnswered("every order answered after " + KILLS + " kills", WAIT);
                     last.terminate();
                     assertEquals(0, last.awaitExit(Duration.ofSeconds(60)), last::tail);
                 }

@@ -59,6 +59,12 @@ final class OrderInputOptions {
                 description = "Order ids are PREFIX-000001 and up. Default: derived from the seed.")
         String keySpace;
 
+        @Option(names = "--orders-per-key", paramLabel = "N", defaultValue = "1",
+                description = "Send each order id, the record key, as N orders in a row, each with its own "
+                        + "createdAt, so that 'verify' can find a key answered out of order. "
+                        + "Only 'send': 'run' waits for one answer per id. Default: ${DEFAULT-VALUE}.")
+        int ordersPerKey;
+
         @Option(names = "--seed", paramLabel = "LONG",
                 description = "Seed for the scenario order and order contents; the summary prints the one used. "
                         + "Default: random.")
@@ -99,7 +105,7 @@ final class OrderInputOptions {
 
     private static final List<String> GENERATION_OPTIONS = List.of(
             "--count", "--duration", "--declines", "--vendor-outages", "--slow-couriers", "--crashes", "--malformed",
-            "--key-space", "--seed");
+            "--key-space", "--orders-per-key", "--seed");
     private static final List<String> FILE_ONLY_OPTIONS = List.of("--allow-invalid", "--keep-created-at");
 
     @Spec(Spec.Target.MIXEE)
@@ -123,6 +129,14 @@ final class OrderInputOptions {
      * @throws BadInputException              (exit 65) for lines that are not orders
      */
     OrderSource open(CliContext context) throws IOException, BadInputException {
+        return open(context, /* severalOrdersPerKey= */ true);
+    }
+
+    /**
+     * As {@link #open(CliContext)}; {@code severalOrdersPerKey} false refuses {@code --orders-per-key}
+     * above 1, for a command that matches answers to orders by id alone.
+     */
+    OrderSource open(CliContext context, boolean severalOrdersPerKey) throws IOException, BadInputException {
         CommandLine.ParseResult parsed = command.commandLine().getParseResult();
         if (fromFile.file != null) {
             GENERATION_OPTIONS.stream().filter(parsed::hasMatchedOption).findFirst().ifPresent(option -> {
@@ -141,10 +155,17 @@ final class OrderInputOptions {
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
+        if (generated.ordersPerKey < 1) {
+            throw usage("--orders-per-key must be at least 1, got " + generated.ordersPerKey);
+        }
+        if (generated.ordersPerKey > 1 && !severalOrdersPerKey) {
+            throw usage("--orders-per-key " + generated.ordersPerKey + ": '" + command.name()
+                    + "' waits for one answer per order id; send them with 'send' and check them with 'verify'");
+        }
         long seed = generated.seed != null ? generated.seed : context.random().nextLong();
         String keySpace = generated.keySpace != null ? generated.keySpace : GeneratedOrders.defaultKeySpace(seed);
         try {
-            return new GeneratedOrders(count, mix, keySpace, seed);
+            return new GeneratedOrders(count, mix, keySpace, seed, generated.ordersPerKey);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }

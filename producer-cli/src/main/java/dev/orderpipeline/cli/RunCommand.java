@@ -88,7 +88,7 @@ final class RunCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--timeout must be positive");
         }
         KafkaConnection connection = kafka.connection(spec, context.environment());
-        OrderSource orders = input.open(context);
+        OrderSource orders = input.open(context, /* severalOrdersPerKey= */ false);
         PrintWriter out = spec.commandLine().getOut();
         Progress progress = new Progress(spec.commandLine().getErr(), context.clock());
 

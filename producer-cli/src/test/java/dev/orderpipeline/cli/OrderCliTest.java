@@ -177,6 +177,17 @@ class OrderCliTest {
         assertTrue(run.err().contains("--count must be at least 1"), run.err());
     }
 
+    @Test
+    void ordersPerKey_belowOne_orWithRun_isAUsageError() {
+        CliRun zero = CliRun.execute(NO_ENV, "send", "-b", UNREACHABLE, "--orders-per-key", "0");
+        CliRun withRun = CliRun.execute(NO_ENV, "run", "-b", UNREACHABLE, "--orders-per-key", "2");
+
+        assertEquals(64, zero.exitCode(), zero.toString());
+        assertTrue(zero.err().contains("--orders-per-key must be at least 1, got 0"), zero.err());
+        assertEquals(64, withRun.exitCode(), withRun.toString());
+        assertTrue(withRun.err().contains("'run' waits for one answer per order id"), withRun.err());
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "--duration 10s                  | --duration needs --rate",

@@ -114,6 +114,29 @@ class SendCommandIT {
     }
 
     @Test
+    void sendGenerated_ordersPerKey_sendsEachKeyThatManyTimes_asOrdersWithLaterCreatedAts() {
+        CliRun run = CliRun.execute(Map.of(), "send", "-b", TestKafka.bootstrapServers(), "--orders-topic", topic,
+                "--rate", "50", "--count", "6", "--orders-per-key", "3", "--seed", "4", "--key-space", "it-per-key");
+
+        assertEquals(0, run.exitCode(), run.toString());
+        assertLines(run.out(), "sent      6 of 6 records to " + topic);
+        // One key's records share a partition, so they are read in the order they were sent.
+        Map<String, List<Instant>> createdAtPerKey = new java.util.TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : readAll(6)) {
+            DecodedOrder.Valid valid = assertInstanceOf(DecodedOrder.Valid.class, CODEC.decodeOrder(r.value()));
+            assertEquals(key(r), valid.order().orderId());
+            createdAtPerKey.computeIfAbsent(key(r), _ -> new ArrayList<>()).add(valid.order().createdAt());
+        }
+        assertEquals(List.of("it-per-key-000001", "it-per-key-000002"), List.copyOf(createdAtPerKey.keySet()));
+        createdAtPerKey.forEach((key, createdAt) -> {
+            assertEquals(3, createdAt.size(), key + ": " + createdAt);
+            for (int i = 1; i < createdAt.size(); i++) {
+                assertTrue(createdAt.get(i).isAfter(createdAt.get(i - 1)), key + ": " + createdAt);
+            }
+        });
+    }
+
+    @Test
     void sendAtRate_forDuration_sendsRateTimesDuration_stampedWithTheirDueTimes() {
         CliRun run = CliRun.execute(Map.of(), "send", "-b", TestKafka.bootstrapServers(), "--orders-topic", topic,
                 "--rate", "50", "--duration", "200ms", "--seed", "3", "--key-space", "it-rate");

@@ -13,7 +13,8 @@ import java.util.SplittableRandom;
  * {@code count} orders made from a seed: the same seed, mix and key space give the same ids,
  * scenarios and items every time. Scenarios are spread by {@link ScenarioMix#counts} and then
  * shuffled; malformed records take the {@link Malformation} kinds in turn, so a handful of them
- * already covers every kind.
+ * already covers every kind. With several orders per key, each id (the record key) is used for
+ * that many records in a row: orders of one key, each stamped with its own send time.
  */
 public final class GeneratedOrders implements OrderSource {
 
@@ -25,6 +26,7 @@ public final class GeneratedOrders implements OrderSource {
 
     private final String keySpace;
     private final long seed;
+    private final int ordersPerKey;
     private final Scenario[] plan;
 
     /**
@@ -32,12 +34,23 @@ public final class GeneratedOrders implements OrderSource {
      * @param seed     the seed for the scenario order and the order contents
      */
     public GeneratedOrders(int count, ScenarioMix mix, String keySpace, long seed) {
+        this(count, mix, keySpace, seed, 1);
+    }
+
+    /**
+     * @param ordersPerKey how many records in a row share an id: 1 gives every record its own
+     */
+    public GeneratedOrders(int count, ScenarioMix mix, String keySpace, long seed, int ordersPerKey) {
         if (count < 0) {
             throw new IllegalArgumentException("count must not be negative, got " + count);
+        }
+        if (ordersPerKey < 1) {
+            throw new IllegalArgumentException("orders per key must be at least 1, got " + ordersPerKey);
         }
         Objects.requireNonNull(mix, "mix");
         this.keySpace = checkKeySpace(keySpace);
         this.seed = seed;
+        this.ordersPerKey = ordersPerKey;
         this.plan = shuffledPlan(mix.counts(count), count, new SplittableRandom(seed));
     }
 
@@ -53,7 +66,8 @@ public final class GeneratedOrders implements OrderSource {
 
     @Override
     public String describe() {
-        return plan.length + " generated orders (--seed " + seed + " --key-space " + keySpace + ")";
+        return plan.length + " generated orders (--seed " + seed + " --key-space " + keySpace
+                + (ordersPerKey > 1 ? " --orders-per-key " + ordersPerKey : "") + ")";
     }
 
     @Override
@@ -75,7 +89,7 @@ public final class GeneratedOrders implements OrderSource {
                     throw new NoSuchElementException();
                 }
                 Scenario scenario = plan[next];
-                String id = keySpace + "-" + String.format("%06d", next + 1);
+                String id = keySpace + "-" + String.format("%06d", next / ordersPerKey + 1);
                 next++;
                 if (scenario == Scenario.MALFORMED) {
                     OrderPlaced base = SampleOrders.order(id, NOT_SENT_YET, null, contents);

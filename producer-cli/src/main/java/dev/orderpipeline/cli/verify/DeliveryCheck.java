@@ -65,7 +65,9 @@ public final class DeliveryCheck {
         long valid = 0;
         List<TopicRecord> malformed = new ArrayList<>();
         Map<TopicRecord, String> malformedIds = new HashMap<>();
-        Map<String, List<String>> validAddresses = new LinkedHashMap<>();
+        // Per id, each distinct createdAt of its valid orders with the address of its first record:
+        // an id sent again with a new createdAt is a new order and owes its own outcome.
+        Map<String, Map<Instant, String>> validOrdersPerId = new LinkedHashMap<>();
         Map<String, Integer> recordsPerId = new HashMap<>();
         // Per key, the createdAt of its valid orders in offset order.
         Map<String, List<Instant>> createdAtPerKey = new LinkedHashMap<>();
@@ -73,7 +75,8 @@ public final class DeliveryCheck {
             switch (codec.decodeOrder(r.value())) {
                 case DecodedOrder.Valid v -> {
                     valid++;
-                    validAddresses.computeIfAbsent(v.order().orderId(), _ -> new ArrayList<>()).add(r.address());
+                    validOrdersPerId.computeIfAbsent(v.order().orderId(), _ -> new LinkedHashMap<>())
+                            .putIfAbsent(v.order().createdAt(), r.address());
                     recordsPerId.merge(v.order().orderId(), 1, Integer::sum);
                     createdAtPerKey.computeIfAbsent(String.valueOf(r.key()), _ -> new ArrayList<>())
                             .add(v.order().createdAt());
@@ -92,6 +95,7 @@ public final class DeliveryCheck {
         long unreadable = 0;
         List<Outcome> outcomes = new ArrayList<>();
         Map<String, Integer> outcomesPerId = new LinkedHashMap<>();
+        Map<String, List<Instant>> answeredCreatedAtsPerId = new HashMap<>();
         Set<String> rejectedIds = new HashSet<>();
         for (TopicRecord r : history.results()) {
             OrderOutcome o;
@@ -107,6 +111,7 @@ public final class DeliveryCheck {
             }
             outcomes.add(new Outcome(o, r));
             outcomesPerId.merge(o.orderId(), 1, Integer::sum);
+            answeredCreatedAtsPerId.computeIfAbsent(o.orderId(), _ -> new ArrayList<>()).add(o.orderCreatedAt());
             if (o.status() == OrderStatus.REJECTED) {
                 rejectedIds.add(o.orderId());
             }
@@ -114,11 +119,8 @@ public final class DeliveryCheck {
 
         // lost valid orders
         List<String> lost = new ArrayList<>();
-        validAddresses.forEach((id, addresses) -> {
-            if (!outcomesPerId.containsKey(id)) {
-                lost.add(id + " (" + addresses.getFirst() + ")");
-            }
-        });
+        validOrdersPerId.forEach((id, orders) ->
+                lostOf(id, orders, answeredCreatedAtsPerId.getOrDefault(id, List.of()), lost));
 
         // dead letters, by the original record they point at
         Map<String, Integer> deadLettersPerAddress = new LinkedHashMap<>();
@@ -190,6 +192,35 @@ public final class DeliveryCheck {
                 unreadable, history.uncommittedResults().size(), history.deadLetters().size(), deadLettersElsewhere,
                 lost, withoutDeadLetter, missingRejections, duplicatedOutcomes, duplicatedDeadLetters, outOfOrder,
                 aborted, beyondStable, outcomesWithoutOrder);
+    }
+
+    /**
+     * Adds to {@code lost} the orders of {@code id} that no outcome answers. An outcome answers the
+     * order whose {@code createdAt} it names; one that names none of them (a rejection carries no
+     * {@code orderCreatedAt}) answers one of the orders left over, so an id sent once is lost only
+     * when it has no outcome at all.
+     */
+    private static void lostOf(String id, Map<Instant, String> orders, List<Instant> answeredCreatedAts,
+            List<String> lost) {
+        Set<Instant> answered = new HashSet<>();
+        int unmatched = 0;
+        for (Instant createdAt : answeredCreatedAts) {
+            if (createdAt != null && orders.containsKey(createdAt)) {
+                answered.add(createdAt);
+            } else {
+                unmatched++;
+            }
+        }
+        for (Map.Entry<Instant, String> order : orders.entrySet()) {
+            if (answered.contains(order.getKey())) {
+                continue;
+            }
+            if (unmatched > 0) {
+                unmatched--;
+            } else {
+                lost.add(id + " (" + order.getValue() + ")");
+            }
+        }
     }
 
     /**

@@ -7,8 +7,12 @@ import java.util.List;
  * {@code OrderCodec.decodeOrder} reads as valid, or of an invalid record that still carries one;
  * an outcome is a readable {@code OrderOutcome} on the results topic read with read_committed.
  *
- * @param lostOrders                 valid order ids with no committed outcome at all, each with the
- *                                   address of its first record
+ * @param lostOrders                 valid orders with no committed outcome, each as its id and the
+ *                                   address of its first record; an order is an id and a
+ *                                   {@code createdAt}, answered by an outcome whose
+ *                                   {@code orderCreatedAt} names it (an outcome that names none of
+ *                                   the id's orders, such as a rejection, answers any one of them),
+ *                                   so an id sent three times with new {@code createdAt}s owes three
  * @param malformedWithoutDeadLetter invalid records on the orders topic that no dead letter names
  *                                   in its {@code dlt.original.topic/partition/offset} headers
  * @param missingRejections          invalid records that carry an order id for which no committed

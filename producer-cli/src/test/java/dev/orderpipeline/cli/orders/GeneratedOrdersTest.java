@@ -77,6 +77,29 @@ class GeneratedOrdersTest {
     }
 
     @Test
+    void ordersPerKey_usesEachIdForThatManyRecordsInARow() {
+        List<String> keys = new ArrayList<>();
+        new GeneratedOrders(7, MIX, "ks", 1, 3).forEach(o -> keys.add(o.key()));
+
+        assertEquals(List.of("ks-000001", "ks-000001", "ks-000001", "ks-000002", "ks-000002", "ks-000002", "ks-000003"),
+                keys);
+        assertThrows(IllegalArgumentException.class, () -> new GeneratedOrders(1, MIX, "ks", 1, 0));
+    }
+
+    @Test
+    void ordersPerKey_eachRecordOfAKeyIsAnOrderStampedWithItsOwnSendTime() {
+        List<Instant> createdAt = new ArrayList<>();
+        int second = 0;
+        for (OutgoingOrder o : new GeneratedOrders(3, new ScenarioMix(0, 0, 0, 0, 0), "ks", 1, 3)) {
+            DecodedOrder.Valid valid = assertInstanceOf(DecodedOrder.Valid.class,
+                    CODEC.decodeOrder(o.value(SENT_AT.plusSeconds(second++))));
+            assertEquals("ks-000001", valid.order().orderId());
+            createdAt.add(valid.order().createdAt());
+        }
+        assertEquals(List.of(SENT_AT, SENT_AT.plusSeconds(1), SENT_AT.plusSeconds(2)), createdAt);
+    }
+
+    @Test
     void defaultKeySpace_dependsOnlyOnTheSeed() {
         assertEquals(GeneratedOrders.defaultKeySpace(42), GeneratedOrders.defaultKeySpace(42));
         assertNotEquals(GeneratedOrders.defaultKeySpace(42), GeneratedOrders.defaultKeySpace(43));

@@ -171,6 +171,13 @@ class DeliveryCheckTest {
                         Want.clean().duplicated("a")),
                 new Case("an order sent twice owes two outcomes", new Builder().order("a", 1).order("a", 2)
                         .outcome("a", 1).outcome("a", 2), Want.clean()),
+                new Case("an order sent twice, one outcome: the other order is lost", new Builder().order("a", 1)
+                        .order("a", 2).order("a", 3).outcome("a", 1).outcome("a", 3),
+                        Want.clean().lost("a (orders/0/1)")),
+                new Case("the same order twice, one outcome: nothing lost", new Builder().order("a", 1).order("a", 1)
+                        .outcome("a", 1), Want.clean()),
+                new Case("an outcome naming no order of its id answers one of them", new Builder().order("a", 1)
+                        .order("a", 2).rejection("a").outcome("a", 2), Want.clean()),
                 new Case("malformed with id, dead letter and rejection", new Builder().malformed("m")
                         .deadLetter("m", 0).rejection("m"), Want.clean()),
                 new Case("malformed with id and dead letter, no rejection", new Builder().malformed("m")
