@@ -43,7 +43,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class UpgradeChaosIT {
 
-    private static final int KEYS = 1_200;
+    private static final int KEYS = 1_000;
     private static final int ORDERS_PER_KEY = 5;
     private static final int ORDERS = KEYS * ORDERS_PER_KEY;
     /** Every this many keys, the key's first order waits for a courier that never answers. */
@@ -82,6 +82,8 @@ class UpgradeChaosIT {
                 // Read before the kill: what the new build skipped of the old build's work.
                 newReadOld = new1.metric("records_skipped_total").orElse(0);
                 killWithWorkPending(topics, new1);
+                await("the old worker takes over the killed new worker's partitions").atMost(WAIT)
+                        .until(() -> assignments(old2) >= 2);
 
                 WorkerProcess new2 = startNew(all, topics, mode, "upgrade-new-2");
                 await("a new worker joins the old one").atMost(WAIT).until(new2::holdsPartitions);
