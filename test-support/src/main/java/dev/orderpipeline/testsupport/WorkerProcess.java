@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -54,10 +55,26 @@ public final class WorkerProcess implements AutoCloseable {
      * {@code jvmOptions} (so also without {@code --enable-preview}, to see what a user sees then).
      */
     public static WorkerProcess start(String name, List<String> jvmOptions, List<String> args) throws IOException {
+        return start(name, jvmOptions, System.getProperty("java.class.path"), args);
+    }
+
+    /**
+     * Starts the {@code Main} of another build of the worker, {@code jar} (its shaded jar), with
+     * {@code args}: a worker of a previous release beside this build's in one group.
+     */
+    public static WorkerProcess startJar(String name, Path jar, List<String> args) throws IOException {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalArgumentException("no worker jar at " + jar);
+        }
+        return start(name, List.of("--enable-preview", "-Xmx256m"), jar.toString(), args);
+    }
+
+    private static WorkerProcess start(String name, List<String> jvmOptions, String classPath, List<String> args)
+            throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.orderpipeline.worker.app.Main"));
+        command.addAll(List.of("-cp", classPath, "dev.orderpipeline.worker.app.Main"));
         if (!args.contains("--http-port")) {
             // A free port for /metrics and /health: several workers run side by side.
             command.addAll(List.of("--http-port", "0"));
@@ -170,6 +187,33 @@ public final class WorkerProcess implements AutoCloseable {
             return OptionalInt.of(response.statusCode());
         } catch (IOException e) {
             return OptionalInt.empty();
+        }
+    }
+
+    /**
+     * A counter or gauge from /metrics by its Prometheus name (such as {@code records_skipped_total}),
+     * summed over its labels; empty before the endpoint is up or when the worker has no such meter.
+     */
+    public OptionalDouble metric(String name) throws InterruptedException {
+        Matcher port = HTTP_PORT.matcher(output());
+        if (!port.find()) {
+            return OptionalDouble.empty();
+        }
+        try {
+            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + port.group(1) + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            Matcher sample = Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{[^}]*})? ([0-9.eE+]+)$")
+                    .matcher(metrics.body());
+            double sum = 0;
+            boolean found = false;
+            while (sample.find()) {
+                sum += Double.parseDouble(sample.group(1));
+                found = true;
+            }
+            return found ? OptionalDouble.of(sum) : OptionalDouble.empty();
+        } catch (IOException e) {
+            return OptionalDouble.empty();
         }
     }
 
