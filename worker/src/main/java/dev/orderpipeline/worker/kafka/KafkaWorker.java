@@ -2,15 +2,22 @@ package dev.orderpipeline.worker.kafka;
 
 import dev.orderpipeline.contract.OrderCodec;
 import dev.orderpipeline.kafkaadmin.PartitionLeaders;
+import dev.orderpipeline.worker.commit.AtLeastOnceCommitter;
+import dev.orderpipeline.worker.commit.Committer;
+import dev.orderpipeline.worker.commit.TransactionalCommitter;
 import dev.orderpipeline.worker.config.Delivery;
 import dev.orderpipeline.worker.config.DeliverySettings;
 import dev.orderpipeline.worker.config.Flow;
 import dev.orderpipeline.worker.config.KafkaConnection;
 import dev.orderpipeline.worker.config.Topics;
 import dev.orderpipeline.worker.config.WorkerConfig;
+import dev.orderpipeline.worker.consume.PollLoop;
 import dev.orderpipeline.worker.observe.PollHealth;
 import dev.orderpipeline.worker.observe.WorkerMetrics;
+import dev.orderpipeline.worker.offsets.GroupCommits;
 import dev.orderpipeline.worker.pipeline.OrderPipeline;
+import dev.orderpipeline.worker.publish.OrderHandler;
+import dev.orderpipeline.worker.publish.OutcomePublisher;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Clock;
 import java.time.Duration;
@@ -183,14 +190,6 @@ public final class KafkaWorker implements AutoCloseable {
                     e.toString(), Math.min(producerLimit, BROKER_DEFAULT_MESSAGE_BYTES));
         }
         return Math.min(producerLimit, BROKER_DEFAULT_MESSAGE_BYTES);
-    }
-
-    /**
-     * How long a revocation waits for the revoked partitions' running orders: they finish
-     * within their deadline; the 10 s are for publishing their results.
-     */
-    public static Duration revokeBudget(Duration orderDeadline) {
-        return orderDeadline.plusSeconds(10);
     }
 
     /**

@@ -1,4 +1,4 @@
-package dev.orderpipeline.worker.kafka;
+package dev.orderpipeline.worker.commit;
 
 import java.util.Map;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -10,7 +10,7 @@ import org.apache.kafka.common.TopicPartition;
  * ({@link TransactionalCommitter}). Every method but {@link #gate()} and {@link #isFatal} runs
  * on the poll thread, which owns the consumer.
  */
-sealed interface Committer permits AtLeastOnceCommitter, TransactionalCommitter {
+public sealed interface Committer permits AtLeastOnceCommitter, TransactionalCommitter {
 
     /** What the poll loop offers a commit. Poll thread. */
     interface Offsets {

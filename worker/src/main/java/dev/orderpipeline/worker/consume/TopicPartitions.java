@@ -1,4 +1,4 @@
-package dev.orderpipeline.worker.kafka;
+package dev.orderpipeline.worker.consume;
 
 import java.util.Arrays;
 import java.util.HashMap;

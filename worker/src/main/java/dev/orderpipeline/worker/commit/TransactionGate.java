@@ -1,6 +1,8 @@
-package dev.orderpipeline.worker.kafka;
+package dev.orderpipeline.worker.commit;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
+import dev.orderpipeline.worker.offsets.PartitionLease;
+import dev.orderpipeline.worker.publish.OrderHandler;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -19,7 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Thread-safe: order threads and the producer's I/O thread pass, the poll thread shuts and opens.
  */
-final class TransactionGate {
+public final class TransactionGate {
 
     /** At-least-once: no transaction to protect, passing costs nothing. */
     static final TransactionGate ALWAYS_OPEN = new TransactionGate(/* enabled= */ false);
@@ -46,7 +48,7 @@ final class TransactionGate {
      * Created by the poll thread per record; used by the record's order thread, and released
      * where its result is reported, on whichever thread that is.
      */
-    Pass pass(PartitionLease lease) {
+    public Pass pass(PartitionLease lease) {
         return new Pass(lease);
     }
 
@@ -135,7 +137,7 @@ final class TransactionGate {
     }
 
     /** See {@link #pass}. */
-    final class Pass implements OrderHandler.PublishGate {
+    public final class Pass implements OrderHandler.PublishGate {
 
         private final PartitionLease lease;
         /** Set by the order thread when it gets through; cleared by whichever thread releases. */
@@ -166,7 +168,7 @@ final class TransactionGate {
         }
 
         /** The poll thread has been told how the record ended: leaves the gate, if inside. Idempotent. */
-        void release() {
+    public     void release() {
             if (inside.getAndSet(false)) {
                 leave();
             }

@@ -1,4 +1,4 @@
-package dev.orderpipeline.worker.kafka;
+package dev.orderpipeline.worker.consume;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

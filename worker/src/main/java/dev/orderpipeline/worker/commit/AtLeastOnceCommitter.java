@@ -1,4 +1,4 @@
-package dev.orderpipeline.worker.kafka;
+package dev.orderpipeline.worker.commit;
 
 import java.util.Map;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -11,13 +11,13 @@ import org.slf4j.LoggerFactory;
  * Commits through the consumer, after the results are acknowledged: a crash between the two
  * redoes the orders finished since the last commit. Poll thread only.
  */
-final class AtLeastOnceCommitter implements Committer {
+public final class AtLeastOnceCommitter implements Committer {
 
     private static final Logger log = LoggerFactory.getLogger(AtLeastOnceCommitter.class);
 
     private final Consumer<byte[], byte[]> consumer;
 
-    AtLeastOnceCommitter(Consumer<byte[], byte[]> consumer) {
+    public AtLeastOnceCommitter(Consumer<byte[], byte[]> consumer) {
         this.consumer = consumer;
     }
 

@@ -1,4 +1,4 @@
-package dev.orderpipeline.worker.kafka;
+package dev.orderpipeline.worker.consume;
 
 import dev.orderpipeline.worker.config.Ordering;
 import java.nio.ByteBuffer;

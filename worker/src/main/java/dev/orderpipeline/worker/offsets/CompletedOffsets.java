@@ -1,4 +1,4 @@
-package dev.orderpipeline.worker.kafka;
+package dev.orderpipeline.worker.offsets;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;

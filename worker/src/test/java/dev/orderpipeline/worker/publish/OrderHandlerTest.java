@@ -1,4 +1,4 @@
-package dev.orderpipeline.worker.kafka;
+package dev.orderpipeline.worker.publish;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,11 +13,11 @@ import dev.orderpipeline.contract.OrderStatus;
 import dev.orderpipeline.contract.SampleOrders;
 import dev.orderpipeline.contract.Simulation;
 import dev.orderpipeline.contract.StepFault;
+import dev.orderpipeline.worker.config.SimulationSettings;
 import dev.orderpipeline.worker.observe.WorkerMetrics;
 import dev.orderpipeline.worker.pipeline.OrderPipeline;
 import dev.orderpipeline.worker.steps.CourierPool;
 import dev.orderpipeline.worker.steps.SimulatedSteps;
-import dev.orderpipeline.worker.config.SimulationSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

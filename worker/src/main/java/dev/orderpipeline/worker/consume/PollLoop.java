@@ -1,10 +1,17 @@
-package dev.orderpipeline.worker.kafka;
+package dev.orderpipeline.worker.consume;
 
+import dev.orderpipeline.worker.commit.Committer;
+import dev.orderpipeline.worker.commit.TransactionGate;
 import dev.orderpipeline.worker.config.DeliverySettings;
 import dev.orderpipeline.worker.config.Flow;
 import dev.orderpipeline.worker.config.Ordering;
 import dev.orderpipeline.worker.observe.PollHealth;
 import dev.orderpipeline.worker.observe.WorkerMetrics;
+import dev.orderpipeline.worker.offsets.GroupCommits;
+import dev.orderpipeline.worker.offsets.OwnedPartitions;
+import dev.orderpipeline.worker.offsets.PartitionLease;
+import dev.orderpipeline.worker.publish.OrderHandler;
+import dev.orderpipeline.worker.publish.OutcomePublisher;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,9 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -107,9 +114,12 @@ public final class PollLoop implements Runnable, WorkerMetrics.Load {
             return flow.drainBudget();
         }
 
-        /** On a revocation, how long the revoked partitions' orders may take. */
+        /**
+         * On a revocation, how long the revoked partitions' orders may take: they finish within
+         * their deadline; the 10 s are for publishing their results.
+         */
         Duration revokeBudget() {
-            return KafkaWorker.revokeBudget(flow.orderDeadline());
+            return flow.orderDeadline().plusSeconds(10);
         }
     }
 
@@ -155,7 +165,7 @@ public final class PollLoop implements Runnable, WorkerMetrics.Load {
     private volatile Exit exit;
     private final CountDownLatch ended = new CountDownLatch(1);
 
-    PollLoop(Consumer<byte[], byte[]> consumer, Committer committer, OrderHandler handler, ExecutorService orderThreads,
+    public PollLoop(Consumer<byte[], byte[]> consumer, Committer committer, OrderHandler handler, ExecutorService orderThreads,
              Settings settings, Clock clock, WorkerMetrics metrics, PollHealth health, GroupCommits groupCommits) {
         this.consumer = consumer;
         this.committer = committer;

@@ -1,4 +1,4 @@
-package dev.orderpipeline.worker.kafka;
+package dev.orderpipeline.worker.offsets;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.time.Duration;
@@ -14,7 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * the orders still running are interrupted. Thread-safe: order threads publish, the poll thread
  * revokes.
  */
-final class PartitionLease implements OrderHandler.PublishGate {
+public final class PartitionLease {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition noPublisher = lock.newCondition();
@@ -27,15 +27,15 @@ final class PartitionLease implements OrderHandler.PublishGate {
     // Order threads working on this partition's records, to interrupt on revocation.
     private final Set<Thread> running = ConcurrentHashMap.newKeySet();
 
-    void enter(Thread thread) {
+    public void enter(Thread thread) {
         running.add(thread);
     }
 
-    void exit(Thread thread) {
+    public void exit(Thread thread) {
         running.remove(thread);
     }
 
-    @Override
+    /** Whether publishing may start; if so, {@link #endPublish()} must follow. */
     public boolean tryBeginPublish() {
         lock.lock();
         try {
@@ -49,7 +49,6 @@ final class PartitionLease implements OrderHandler.PublishGate {
         }
     }
 
-    @Override
     public void endPublish() {
         lock.lock();
         try {
@@ -67,7 +66,7 @@ final class PartitionLease implements OrderHandler.PublishGate {
      *
      * @return whether every publish under way ended in time
      */
-    boolean revoke(Duration maxWait) throws InterruptedException {
+    public boolean revoke(Duration maxWait) throws InterruptedException {
         boolean quiet;
         lock.lock();
         try {

@@ -1,4 +1,4 @@
-package dev.orderpipeline.worker.kafka;
+package dev.orderpipeline.worker.offsets;
 
 import java.util.HashMap;
 import java.util.List;
@@ -27,7 +27,7 @@ import org.apache.kafka.common.TopicPartition;
  * offset fetch answers per partition and returns a future; a seek to the answer takes the
  * partition out of the consumer's own wait.
  */
-final class GroupCommits {
+public final class GroupCommits {
 
     /** Reads commits; see {@link #read}. */
     @FunctionalInterface
@@ -48,7 +48,7 @@ final class GroupCommits {
     }
 
     /** Through {@code admin}, as a consumer of {@code groupId} that waits for stable offsets when {@code stable} would. */
-    static GroupCommits of(Admin admin, String groupId, boolean stable, String offsetReset) {
+    public static GroupCommits of(Admin admin, String groupId, boolean stable, String offsetReset) {
         return new GroupCommits(partitions -> admin.listConsumerGroupOffsets(
                         Map.of(groupId, new ListConsumerGroupOffsetsSpec().topicPartitions(partitions)),
                         new ListConsumerGroupOffsetsOptions().requireStable(stable))

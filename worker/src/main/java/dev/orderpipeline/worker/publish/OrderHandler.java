@@ -1,4 +1,4 @@
-package dev.orderpipeline.worker.kafka;
+package dev.orderpipeline.worker.publish;
 
 import dev.orderpipeline.contract.DecodedOrder;
 import dev.orderpipeline.contract.OrderCodec;
@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * outcome when its order id is readable). Runs on the record's own virtual thread; never
  * touches the consumer. Thread-safe.
  */
-final class OrderHandler {
+public final class OrderHandler {
 
     private static final Logger log = LoggerFactory.getLogger(OrderHandler.class);
 
@@ -34,7 +34,7 @@ final class OrderHandler {
     private final WorkerMetrics metrics;
     private final Clock clock;
 
-    OrderHandler(OrderCodec codec, OrderPipeline pipeline, OutcomePublisher publisher, WorkerMetrics metrics,
+    public OrderHandler(OrderCodec codec, OrderPipeline pipeline, OutcomePublisher publisher, WorkerMetrics metrics,
                  Clock clock) {
         this.codec = codec;
         this.pipeline = pipeline;
@@ -47,7 +47,7 @@ final class OrderHandler {
      * Whether results for a record may still be published: its partition may have been given
      * to another worker meanwhile, and then a late result must not be published.
      */
-    interface PublishGate {
+    public interface PublishGate {
         /** Whether publishing may start; if so, {@link #endPublish()} must follow. */
         boolean tryBeginPublish();
 
@@ -55,7 +55,7 @@ final class OrderHandler {
     }
 
     /** How a record's result ended; see {@link #handle}. */
-    interface Acknowledgement {
+    public interface Acknowledgement {
         /**
          * @param published {@code true} once the result is on the broker; {@code false} if it was
          *                  dropped because the gate closed (the partition's new owner processes
@@ -77,7 +77,7 @@ final class OrderHandler {
      * @throws InterruptedException              if the worker is stopping hard or the partition
      *                                           was revoked; nothing was sent for this record
      */
-    void handle(ConsumerRecord<byte[], byte[]> record, PublishGate gate, Acknowledgement acknowledgement)
+    public void handle(ConsumerRecord<byte[], byte[]> record, PublishGate gate, Acknowledgement acknowledgement)
             throws InterruptedException, OutcomePublisher.PublishException {
         Instant receivedAt = clock.instant();
         switch (decode(record)) {

@@ -1,6 +1,7 @@
-package dev.orderpipeline.worker.kafka;
+package dev.orderpipeline.worker.commit;
 
 import dev.orderpipeline.worker.observe.WorkerMetrics;
+import dev.orderpipeline.worker.publish.OutcomePublisher;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * <p>Poll thread only, except {@link #gate()} and {@link #isFatal}. The producer was
  * initialised for transactions ({@code initTransactions}) before the poll thread started.
  */
-final class TransactionalCommitter implements Committer {
+public final class TransactionalCommitter implements Committer {
 
     private static final Logger log = LoggerFactory.getLogger(TransactionalCommitter.class);
 
@@ -44,7 +45,7 @@ final class TransactionalCommitter implements Committer {
     private int abortsInARow;
 
     /** Takes a producer on which {@code initTransactions()} has returned; begins the first transaction. */
-    TransactionalCommitter(Producer<byte[], byte[]> producer, Consumer<byte[], byte[]> consumer, WorkerMetrics metrics) {
+    public TransactionalCommitter(Producer<byte[], byte[]> producer, Consumer<byte[], byte[]> consumer, WorkerMetrics metrics) {
         this.producer = producer;
         this.consumer = consumer;
         this.metrics = metrics;

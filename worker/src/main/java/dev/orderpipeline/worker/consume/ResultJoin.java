@@ -1,5 +1,7 @@
-package dev.orderpipeline.worker.kafka;
+package dev.orderpipeline.worker.consume;
 
+import dev.orderpipeline.worker.commit.TransactionGate;
+import dev.orderpipeline.worker.publish.OrderHandler;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 

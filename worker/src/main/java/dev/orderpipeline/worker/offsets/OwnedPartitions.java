@@ -1,4 +1,4 @@
-package dev.orderpipeline.worker.kafka;
+package dev.orderpipeline.worker.offsets;
 
 import dev.orderpipeline.worker.observe.CommitLag;
 import dev.orderpipeline.worker.observe.WorkerMetrics;
@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Confined to the poll thread: not thread-safe, and needs not be.
  */
-final class OwnedPartitions {
+public final class OwnedPartitions {
 
     private static final Logger log = LoggerFactory.getLogger(OwnedPartitions.class);
     /** How soon partitions whose commit could not be read are asked for again. */
@@ -44,7 +44,7 @@ final class OwnedPartitions {
     private CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> reading;
     private Instant nextRead = Instant.MIN;
 
-    OwnedPartitions(WorkerMetrics metrics, GroupCommits groupCommits) {
+    public OwnedPartitions(WorkerMetrics metrics, GroupCommits groupCommits) {
         this.metrics = metrics;
         this.groupCommits = groupCommits;
         this.offsets = new OffsetTracker(metrics::commitMetadataTruncated);
@@ -54,12 +54,12 @@ final class OwnedPartitions {
      * {@code partitions} were assigned: they are taken up by {@link #adoptAssigned} once their
      * group commit can be read. Until then the caller keeps them paused.
      */
-    void assigned(Collection<TopicPartition> partitions) {
+    public void assigned(Collection<TopicPartition> partitions) {
         awaitingCommit.addAll(partitions);
     }
 
     /** Assigned partitions not taken up yet; see {@link #assigned}. */
-    Set<TopicPartition> awaitingCommit() {
+    public Set<TopicPartition> awaitingCommit() {
         return awaitingCommit;
     }
 
@@ -76,7 +76,7 @@ final class OwnedPartitions {
      *
      * @return the partitions taken up now
      */
-    Set<TopicPartition> adoptAssigned(Consumer<?, ?> consumer, Instant now) {
+    public Set<TopicPartition> adoptAssigned(Consumer<?, ?> consumer, Instant now) {
         if (awaitingCommit.isEmpty()) {
             return Set.of();
         }
@@ -113,7 +113,7 @@ final class OwnedPartitions {
      * consumer's API timeout. The transaction that held it was this worker's own, and is
      * aborted by now.
      */
-    void readopt(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+    public void readopt(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         Set<TopicPartition> taken = new HashSet<>(partitions);
         taken.removeAll(awaitingCommit);
         Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(taken);
@@ -144,7 +144,7 @@ final class OwnedPartitions {
      *
      * @return whether an earlier owner finished it; it then counts as finished, and is skipped
      */
-    boolean taken(TopicPartition partition, long offset) {
+    public boolean taken(TopicPartition partition, long offset) {
         offsets.taken(partition, offset);
         CommitLag lag = lags.get(partition);
         if (lag != null) {
@@ -158,18 +158,18 @@ final class OwnedPartitions {
     }
 
     /** The offset of {@code partition} at and above which no record may start yet; see {@link OffsetTracker#startLimit}. */
-    long startLimit(TopicPartition partition) {
+    public long startLimit(TopicPartition partition) {
         return offsets.startLimit(partition);
     }
 
     /** A record of {@code partition} starts; its order thread publishes under the returned lease. */
-    PartitionLease started(TopicPartition partition) {
+    public PartitionLease started(TopicPartition partition) {
         running.merge(partition, 1, Integer::sum);
         return leases.computeIfAbsent(partition, p -> new PartitionLease());
     }
 
     /** A started record was reported back; finished if its result is on the broker. */
-    void ended(TopicPartition partition, long offset, boolean published) {
+    public void ended(TopicPartition partition, long offset, boolean published) {
         if (published) {
             offsets.finished(partition, offset);
         }
@@ -177,7 +177,7 @@ final class OwnedPartitions {
     }
 
     /** Records started and not reported back, in {@code partitions}. */
-    int running(Collection<TopicPartition> partitions) {
+    public int running(Collection<TopicPartition> partitions) {
         int count = 0;
         for (TopicPartition partition : partitions) {
             count += running.getOrDefault(partition, 0);
@@ -185,16 +185,16 @@ final class OwnedPartitions {
         return count;
     }
 
-    boolean anyRunning() {
+    public boolean anyRunning() {
         return !running.isEmpty();
     }
 
-    Map<TopicPartition, OffsetAndMetadata> committable() {
+    public Map<TopicPartition, OffsetAndMetadata> committable() {
         return offsets.committable();
     }
 
     /** The group has these commits now. */
-    void committed(Map<TopicPartition, OffsetAndMetadata> committed) {
+    public void committed(Map<TopicPartition, OffsetAndMetadata> committed) {
         offsets.committed(committed);
         committed.forEach((partition, offset) -> {
             CommitLag lag = lags.get(partition);
@@ -208,7 +208,7 @@ final class OwnedPartitions {
      * Ends the leases of {@code partitions}: no result of theirs is published from now on;
      * waits up to {@code grace} for publishes under way, then interrupts their running orders.
      */
-    void revokeLeases(Collection<TopicPartition> partitions, Duration grace) throws InterruptedException {
+    public void revokeLeases(Collection<TopicPartition> partitions, Duration grace) throws InterruptedException {
         for (TopicPartition partition : partitions) {
             PartitionLease lease = leases.remove(partition);
             if (lease != null && !lease.revoke(grace)) {
@@ -218,12 +218,12 @@ final class OwnedPartitions {
     }
 
     /** Every partition's lease, as {@link #revokeLeases} does. */
-    void revokeAllLeases(Duration grace) throws InterruptedException {
+    public void revokeAllLeases(Duration grace) throws InterruptedException {
         revokeLeases(new HashSet<>(leases.keySet()), grace);
     }
 
     /** Forgets {@code partitions}: given up, or lost. */
-    void forget(Collection<TopicPartition> partitions) {
+    public void forget(Collection<TopicPartition> partitions) {
         awaitingCommit.removeAll(partitions);
         offsets.forget(partitions);
         for (TopicPartition partition : partitions) {
@@ -238,7 +238,7 @@ final class OwnedPartitions {
      * counts; {@link #readopt} starts the partitions over. Called with the transaction gate shut,
      * so no publish is under way and revoking waits for nothing.
      */
-    void discardAll() {
+    public void discardAll() {
         try {
             revokeAllLeases(Duration.ZERO);
         } catch (InterruptedException e) {
@@ -248,7 +248,7 @@ final class OwnedPartitions {
     }
 
     /** The poll loop has ended: the lag gauges go. */
-    void close() {
+    public void close() {
         lags.values().forEach(CommitLag::close);
         lags.clear();
     }

@@ -1,4 +1,4 @@
-package dev.orderpipeline.worker.kafka;
+package dev.orderpipeline.worker.publish;
 
 import dev.orderpipeline.contract.DeadLetterHeaders;
 import dev.orderpipeline.contract.DecodedOrder;
@@ -24,7 +24,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * record (acks=all), because only then may the source offset be committed. Thread-safe: order
  * threads call it concurrently ({@code KafkaProducer} is thread-safe).
  */
-final class OutcomePublisher {
+public final class OutcomePublisher {
 
     /** A dead letter too large for the broker keeps this much of its value. */
     static final int TRUNCATED_VALUE_BYTES = 64 * 1024;
@@ -48,7 +48,7 @@ final class OutcomePublisher {
      * @param maxDeadLetterBytes the largest record the dead-letter topic and the producer both
      *                           accept ({@code max.message.bytes}, {@code max.request.size})
      */
-    OutcomePublisher(Producer<byte[], byte[]> producer, OrderCodec codec, String resultsTopic,
+    public OutcomePublisher(Producer<byte[], byte[]> producer, OrderCodec codec, String resultsTopic,
                      String deadLetterTopic, String workerId, Clock clock, int maxDeadLetterBytes) {
         this.maxDeadLetterBytes = maxDeadLetterBytes;
         this.producer = producer;
@@ -163,10 +163,10 @@ final class OutcomePublisher {
     }
 
     /** The broker did not take a record even after the producer's own retries. */
-    static final class PublishException extends Exception {
+    public static final class PublishException extends Exception {
         private static final long serialVersionUID = 1L;
 
-        PublishException(String message, Throwable cause) {
+        public PublishException(String message, Throwable cause) {
             super(message, cause);
         }
     }
