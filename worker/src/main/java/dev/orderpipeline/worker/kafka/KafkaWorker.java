@@ -43,6 +43,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The worker's Kafka side: its consumer, producer and poll thread, wired around an
  * {@link OrderPipeline}. The client properties, each with its reason, are in {@link ClientProperties}.
+ *
+ * <p>Built and started on the caller's thread, which never touches the consumer afterwards: from
+ * {@link #start} on, only the {@code order-poll} platform thread it starts (the {@link PollLoop})
+ * does, but for the metrics binder's reads of the thread-safe {@code metrics()}. Stopping and the
+ * load figures are safe from any thread.
  */
 public final class KafkaWorker implements AutoCloseable {
 

@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
  * hosts resolve, that it answers (within {@code --connect-timeout}), and that the three topics
  * exist. Each failure is an {@link IllegalStateException} whose message is the one line the
  * user reads: what is wrong and what to do.
+ *
+ * <p>Runs on the starting thread, with its own short-lived admin client, before any consumer exists.
  */
 public final class StartupChecks {
 

@@ -29,6 +29,8 @@ import java.util.function.LongConsumer;
  * (runs of 1, 1, 1, ...). Should the text still not fit (metadata from an earlier owner that
  * kept no window), the farthest runs are left out and the caller is told: forgetting that an
  * offset was finished costs a duplicate, never a loss.
+ *
+ * <p>Pure functions of their arguments: any thread (the poll thread's offset tracker uses it).
  */
 final class CompletedOffsets {
 
