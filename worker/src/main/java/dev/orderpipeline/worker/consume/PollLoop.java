@@ -124,7 +124,7 @@ public final class PollLoop implements Runnable, WorkerMetrics.Load {
     private final CountDownLatch ended = new CountDownLatch(1);
 
     public PollLoop(Consumer<byte[], byte[]> consumer, Committer committer, OrderHandler handler, ExecutorService orderThreads,
-             Settings settings, Clock clock, WorkerMetrics metrics, PollHealth health, GroupCommits groupCommits) {
+                    Settings settings, Clock clock, WorkerMetrics metrics, PollHealth health, GroupCommits groupCommits) {
         this.consumer = consumer;
         this.committer = committer;
         this.settings = settings;

@@ -35,7 +35,7 @@ public final class OrderHandler {
     private final Clock clock;
 
     public OrderHandler(OrderCodec codec, OrderPipeline pipeline, OutcomePublisher publisher, WorkerMetrics metrics,
-                 Clock clock) {
+                        Clock clock) {
         this.codec = codec;
         this.pipeline = pipeline;
         this.publisher = publisher;

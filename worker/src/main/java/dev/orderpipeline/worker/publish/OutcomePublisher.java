@@ -49,7 +49,7 @@ public final class OutcomePublisher {
      *                           accept ({@code max.message.bytes}, {@code max.request.size})
      */
     public OutcomePublisher(Producer<byte[], byte[]> producer, OrderCodec codec, String resultsTopic,
-                     String deadLetterTopic, String workerId, Clock clock, int maxDeadLetterBytes) {
+                            String deadLetterTopic, String workerId, Clock clock, int maxDeadLetterBytes) {
         this.maxDeadLetterBytes = maxDeadLetterBytes;
         this.producer = producer;
         this.codec = codec;
