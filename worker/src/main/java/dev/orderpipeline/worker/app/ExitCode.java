@@ -1,6 +1,6 @@
 package dev.orderpipeline.worker.app;
 
-import dev.orderpipeline.worker.kafka.PollLoop;
+import dev.orderpipeline.worker.consume.PollLoop;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -1,24 +1,25 @@
 package dev.orderpipeline.worker.app;
 
+import dev.orderpipeline.contract.Compensation;
+import dev.orderpipeline.contract.ErrorClass;
 import dev.orderpipeline.contract.OrderCodec;
+import dev.orderpipeline.contract.StepName;
 import dev.orderpipeline.localkafka.LocalKafkaBroker;
+import dev.orderpipeline.worker.config.BootstrapServers;
 import dev.orderpipeline.worker.config.ConfigException;
 import dev.orderpipeline.worker.config.KafkaConnection;
+import dev.orderpipeline.worker.config.StepServices;
 import dev.orderpipeline.worker.config.StepSettings;
 import dev.orderpipeline.worker.config.WorkerConfig;
+import dev.orderpipeline.worker.consume.PollLoop;
 import dev.orderpipeline.worker.kafka.KafkaWorker;
 import dev.orderpipeline.worker.kafka.StartupChecks;
-import dev.orderpipeline.worker.config.BootstrapServers;
-import dev.orderpipeline.worker.kafka.PollLoop;
 import dev.orderpipeline.worker.observe.HealthCheck;
 import dev.orderpipeline.worker.observe.HttpEndpoints;
 import dev.orderpipeline.worker.observe.KafkaReachability;
 import dev.orderpipeline.worker.observe.Metrics;
 import dev.orderpipeline.worker.observe.PollHealth;
 import dev.orderpipeline.worker.observe.WorkerMetrics;
-import dev.orderpipeline.contract.Compensation;
-import dev.orderpipeline.contract.ErrorClass;
-import dev.orderpipeline.contract.StepName;
 import dev.orderpipeline.worker.pipeline.OrderPipeline;
 import dev.orderpipeline.worker.pipeline.PipelineEvents;
 import dev.orderpipeline.worker.pipeline.StepTracker;
@@ -26,23 +27,15 @@ import dev.orderpipeline.worker.steps.CourierDispatcher;
 import dev.orderpipeline.worker.steps.CourierPool;
 import dev.orderpipeline.worker.steps.PaymentGateway;
 import dev.orderpipeline.worker.steps.PaymentLedger;
-import dev.orderpipeline.worker.steps.VendorNotifier;
 import dev.orderpipeline.worker.steps.SimulatedSteps;
+import dev.orderpipeline.worker.steps.VendorNotifier;
 import dev.orderpipeline.worker.steps.http.HttpCourierDispatcher;
 import dev.orderpipeline.worker.steps.http.HttpPaymentGateway;
 import dev.orderpipeline.worker.steps.http.HttpSteps;
 import dev.orderpipeline.worker.steps.http.HttpVendorNotifier;
-import dev.orderpipeline.worker.config.StepServices;
 import java.net.http.HttpClient;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.time.Clock;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,9 +83,9 @@ public final class Worker implements AutoCloseable {
         KafkaConnection connection = config.kafka();
         String bootstrap = connection.bootstrapServers();
         // The cheap checks first, so that a typo fails before a broker was started for nothing.
-        requireFreePort(config.http().port());
+        LocalServers.requireFreePort(config.http().port());
         if (connection.embeddedBroker()) {
-            requireFreeBrokerPort(connection.embeddedBrokerPort());
+            LocalServers.requireFreeBrokerPort(connection.embeddedBrokerPort());
         }
         if (!connection.embeddedBroker()) {
             StartupChecks.requireResolvable(bootstrap, BootstrapServers.parse(bootstrap).stream()
@@ -100,7 +93,7 @@ public final class Worker implements AutoCloseable {
         }
         try {
             if (connection.embeddedBroker()) {
-                broker = startBroker(connection.embeddedBrokerPort());
+                broker = LocalServers.startBroker(connection.embeddedBrokerPort());
                 bootstrap = broker.bootstrapServers();
                 log.warn("LOCAL DEVELOPMENT BROKER in use at {} (--embedded-broker): single node, data deleted on exit. "
                         + "Not for production.", bootstrap);
@@ -116,7 +109,7 @@ public final class Worker implements AutoCloseable {
             metrics = Metrics.create();
             WorkerMetrics workerMetrics = new WorkerMetrics(metrics.registry());
             PollHealth health = new PollHealth(clock.instant());
-            http = listen(config.http().port(), metrics, new HealthCheck(health,
+            http = LocalServers.listen(config.http().port(), metrics, new HealthCheck(health,
                     HealthCheck.staleAfter(config.delivery().commitInterval()),
                     KafkaReachability.of(bootstrap, clock), clock));
             log.info("metrics and health at http://0.0.0.0:{}/metrics, /health/live, /health/ready", http.port());
@@ -173,82 +166,6 @@ public final class Worker implements AutoCloseable {
                     }
                 }
             }
-        }
-    }
-
-    /**
-     * Starts the local broker on a thread of its own. Kafka's classes do not survive an interrupt
-     * while they initialise (a stop signal during start-up interrupts this thread): a static
-     * initialiser failed, printed its trace and took the process down with exit 1. Interrupted
-     * here, the broker finishes starting undisturbed, is closed (its folder deleted), and the
-     * interrupt goes on as usual.
-     */
-    private static LocalKafkaBroker startBroker(int port) throws InterruptedException {
-        CompletableFuture<LocalKafkaBroker> starting = new CompletableFuture<>();
-        Thread.ofPlatform().name("local-kafka-start").start(() -> {
-            try {
-                starting.complete(LocalKafkaBroker.start(port));
-            } catch (Throwable e) {
-                starting.completeExceptionally(e);
-            }
-        });
-        try {
-            return starting.get();
-        } catch (InterruptedException e) {
-            try {
-                // join() waits without reacting to interrupts.
-                starting.join().close();
-            } catch (CompletionException failed) {
-                // It did not start, so there is nothing to close; the stop is what matters now.
-            }
-            throw e;
-        } catch (ExecutionException e) {
-            switch (e.getCause()) {
-                case RuntimeException r -> throw r;
-                case Error r -> throw r;
-                default -> throw new IllegalStateException(e.getCause());
-            }
-        }
-    }
-
-    /**
-     * Fails before anything starts if {@code port} is taken: the real bind comes after the
-     * broker and the connection, and its failure would only come then. 0 (any free port) is free.
-     */
-    private static void requireFreePort(int port) {
-        if (port == 0) {
-            return;
-        }
-        try (ServerSocket probe = new ServerSocket()) {
-            probe.bind(new InetSocketAddress(port));
-        } catch (IOException e) {
-            throw portTaken(port, e);
-        }
-    }
-
-    /** As {@link #requireFreePort}, for the embedded broker's port on the loopback address it listens on. */
-    private static void requireFreeBrokerPort(int port) {
-        if (port == 0) {
-            return;
-        }
-        try (ServerSocket probe = new ServerSocket()) {
-            probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-        } catch (IOException e) {
-            throw new ConfigException("--embedded-broker-port", "cannot listen on port " + port + " (" + e.getMessage()
-                    + "); stop what uses it (another broker?), or choose another port (0 picks a free one)");
-        }
-    }
-
-    private static ConfigException portTaken(int port, IOException e) {
-        return new ConfigException("--http-port (HTTP_PORT)", "cannot listen on port " + port + " (" + e.getMessage()
-                + "); stop what uses it, or choose another port (0 picks a free one)");
-    }
-
-    private static HttpEndpoints listen(int port, Metrics metrics, HealthCheck health) {
-        try {
-            return HttpEndpoints.start(port, metrics, health);
-        } catch (IOException e) {
-            throw portTaken(port, e);
         }
     }
 

@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
  * hosts resolve, that it answers (within {@code --connect-timeout}), and that the three topics
  * exist. Each failure is an {@link IllegalStateException} whose message is the one line the
  * user reads: what is wrong and what to do.
+ *
+ * <p>Runs on the starting thread, with its own short-lived admin client, before any consumer exists.
  */
 public final class StartupChecks {
 
@@ -70,7 +72,7 @@ public final class StartupChecks {
      * @throws IllegalStateException with a one-line reason if the cluster did not answer in time
      */
     public static String checkConnection(KafkaWorker.Settings settings, Duration timeout) throws InterruptedException {
-        Map<String, Object> props = KafkaWorker.common(settings);
+        Map<String, Object> props = ClientProperties.common(settings);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 15_000));
         props.putIfAbsent(CommonClientConfigs.RECONNECT_BACKOFF_MS_CONFIG, (int) RECONNECT_BACKOFF.toMillis());
@@ -116,7 +118,7 @@ public final class StartupChecks {
      * @throws IllegalStateException naming the missing topics and the two ways to fix it
      */
     public static void requireTopics(KafkaWorker.Settings settings, Duration timeout) throws InterruptedException {
-        Map<String, Object> props = KafkaWorker.common(settings);
+        Map<String, Object> props = ClientProperties.common(settings);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout.toMillis(), 15_000));
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, settings.workerId() + "-startup");

@@ -15,9 +15,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -34,12 +32,6 @@ import java.util.function.LongSupplier;
  */
 public final class WorkerMetrics {
 
-    private static final String PROCESSED = "orders.processed";
-    private static final String DEAD_LETTERS = "dead.letters";
-    private static final String STEP_RETRIES = "step.retries";
-    private static final String COMPENSATIONS = "compensations";
-    private static final String NO_ERROR = "none";
-
     private static final OrderStatus[] STATUSES = OrderStatus.values();
     private static final ErrorClass[] ERROR_CLASSES = ErrorClass.values();
     private static final StepName[] STEPS = StepName.values();
@@ -53,14 +45,16 @@ public final class WorkerMetrics {
     private final List<LongSupplier> ledgerReaders = new CopyOnWriteArrayList<>();
     // By status, then error class (slot 0: none).
     private final MeterSlots<Counter> processed = new MeterSlots<>(STATUSES.length * (ERROR_CLASSES.length + 1),
-            i -> registerProcessed(STATUSES[i / (ERROR_CLASSES.length + 1)],
+            i -> OrderMeters.processed(registry(), STATUSES[i / (ERROR_CLASSES.length + 1)],
                     i % (ERROR_CLASSES.length + 1) == 0 ? null : ERROR_CLASSES[i % (ERROR_CLASSES.length + 1) - 1]));
-    private final MeterSlots<Counter> deadLetters = new MeterSlots<>(PROBLEMS.length, i -> registerDeadLetters(PROBLEMS[i]));
+    private final MeterSlots<Counter> deadLetters = new MeterSlots<>(PROBLEMS.length,
+            i -> OrderMeters.deadLetters(registry(), PROBLEMS[i]));
     private final MeterSlots<Timer> orderDurations = new MeterSlots<>(STATUSES.length,
-            i -> registerOrderDuration(STATUSES[i]));
+            i -> OrderMeters.orderDuration(registry(), STATUSES[i]));
     // By step, then step status.
     private final MeterSlots<Timer> stepDurations = new MeterSlots<>(STEPS.length * STEP_STATUSES.length,
-            i -> registerStepDuration(STEPS[i / STEP_STATUSES.length], STEP_STATUSES[i % STEP_STATUSES.length]));
+            i -> OrderMeters.stepDuration(registry(), STEPS[i / STEP_STATUSES.length],
+                    STEP_STATUSES[i % STEP_STATUSES.length]));
     private final Counter transactionsCommitted;
     private final Counter transactionsAborted;
     private final Counter commitMetadataTruncated;
@@ -82,8 +76,8 @@ public final class WorkerMetrics {
                         + "(per the commit metadata)")
                 .tag("reason", "finished_earlier")
                 .register(registry);
-        this.transactionsCommitted = transactions("committed");
-        this.transactionsAborted = transactions("aborted");
+        this.transactionsCommitted = OrderMeters.transactions(registry, "committed");
+        this.transactionsAborted = OrderMeters.transactions(registry, "aborted");
         this.commitMetadataTruncated = Counter.builder("commit.metadata.truncated")
                 .description("Commits whose metadata had to leave finished offsets out (they will be processed "
                         + "again after a restart or rebalance); the dispatch window should keep this at 0")
@@ -96,21 +90,13 @@ public final class WorkerMetrics {
         for (StepName step : StepName.values()) {
             for (ErrorClass errorClass : ErrorClass.values()) {
                 if (errorClass.retryable()) {
-                    retries(step, errorClass);
+                    OrderMeters.retries(registry, step, errorClass);
                 }
             }
             for (CompensationStatus status : CompensationStatus.values()) {
-                compensations(step, status);
+                OrderMeters.compensations(registry, step, status);
             }
         }
-    }
-
-    private Counter transactions(String result) {
-        return Counter.builder("transactions")
-                .description("Kafka transactions of results and offsets (--delivery exactly-once): committed with "
-                        + "results in them, or aborted (their orders are redone)")
-                .tag("result", result)
-                .register(registry);
     }
 
     /** A transaction with results and their offsets committed. Poll thread. */
@@ -173,12 +159,12 @@ public final class WorkerMetrics {
 
     /** A step failed with {@code errorClass} and is about to be called again. Step threads. */
     public void stepRetry(StepName step, ErrorClass errorClass) {
-        retries(step, errorClass).increment();
+        OrderMeters.retries(registry, step, errorClass).increment();
     }
 
     /** A step of a failed order was undone ({@code compensated}) or could not be ({@code failed}). Order threads. */
     public void compensation(StepName step, CompensationStatus status) {
-        compensations(step, status).increment();
+        OrderMeters.compensations(registry, step, status).increment();
     }
 
     /**
@@ -196,24 +182,6 @@ public final class WorkerMetrics {
         FunctionCounter.builder("payments.voided", voided, v -> v.getAsLong())
                 .description("Authorisations voided because a sibling step failed (simulated payment provider)")
                 .register(registry);
-    }
-
-    /** Retries by {@code step/error_class}; kinds that never happened left out. */
-    public Map<String, Long> retries() {
-        Map<String, Long> totals = new TreeMap<>();
-        for (Counter counter : registry.find(STEP_RETRIES).counters()) {
-            add(totals, counter.getId().getTag("step") + "/" + counter.getId().getTag("error_class"), counter);
-        }
-        return totals;
-    }
-
-    /** Compensations by {@code step/status}; kinds that never happened left out. */
-    public Map<String, Long> compensations() {
-        Map<String, Long> totals = new TreeMap<>();
-        for (Counter counter : registry.find(COMPENSATIONS).counters()) {
-            add(totals, counter.getId().getTag("step") + "/" + counter.getId().getTag("status"), counter);
-        }
-        return totals;
     }
 
     /** A record went to the dead-letter topic. */
@@ -282,29 +250,22 @@ public final class WorkerMetrics {
 
     /** Outcomes published, by {@code status[/error_class]}; kinds that never happened left out. */
     public Map<String, Long> outcomes() {
-        Map<String, Long> totals = new TreeMap<>();
-        for (Counter counter : registry.find(PROCESSED).counters()) {
-            String errorClass = counter.getId().getTag("error_class");
-            String key = counter.getId().getTag("status") + (NO_ERROR.equals(errorClass) ? "" : "/" + errorClass);
-            add(totals, key, counter);
-        }
-        return totals;
+        return OrderMeters.outcomeTotals(registry);
     }
 
     /** Records dead-lettered, by problem; problems that never happened left out. */
     public Map<String, Long> deadLetters() {
-        Map<String, Long> totals = new TreeMap<>();
-        for (Counter counter : registry.find(DEAD_LETTERS).counters()) {
-            add(totals, counter.getId().getTag("problem"), counter);
-        }
-        return totals;
+        return OrderMeters.deadLetterTotals(registry);
     }
 
-    private static void add(Map<String, Long> totals, String key, Counter counter) {
-        long count = (long) counter.count();
-        if (count > 0) {
-            totals.merge(key, count, Long::sum);
-        }
+    /** Retries by {@code step/error_class}; kinds that never happened left out. */
+    public Map<String, Long> retries() {
+        return OrderMeters.retryTotals(registry);
+    }
+
+    /** Compensations by {@code step/status}; kinds that never happened left out. */
+    public Map<String, Long> compensations() {
+        return OrderMeters.compensationTotals(registry);
     }
 
     private Counter processed(OrderStatus status, ErrorClass errorClass) {
@@ -313,62 +274,6 @@ public final class WorkerMetrics {
 
     private Counter deadLetters(DecodedOrder.Problem problem) {
         return deadLetters.get(problem.ordinal());
-    }
-
-    private Counter registerProcessed(OrderStatus status, ErrorClass errorClass) {
-        return Counter.builder(PROCESSED)
-                .description("Orders with a published outcome, by status and error class (none when succeeded)")
-                .tag("status", label(status))
-                .tag("error_class", errorClass == null ? NO_ERROR : errorClass.code())
-                .register(registry);
-    }
-
-    private Counter retries(StepName step, ErrorClass errorClass) {
-        return Counter.builder(STEP_RETRIES)
-                .description("Step calls repeated after a transient failure, by step and the failure's class")
-                .tag("step", step.label())
-                .tag("error_class", errorClass.code())
-                .register(registry);
-    }
-
-    private Counter compensations(StepName step, CompensationStatus status) {
-        return Counter.builder(COMPENSATIONS)
-                .description("Steps of failed orders undone (compensated) or not (failed: someone has to finish it)")
-                .tag("step", step.label())
-                .tag("status", label(status))
-                .register(registry);
-    }
-
-    private Counter registerDeadLetters(DecodedOrder.Problem problem) {
-        return Counter.builder(DEAD_LETTERS)
-                .description("Records sent to the dead-letter topic, by what was wrong with them")
-                .tag("problem", problem.name())
-                .register(registry);
-    }
-
-    private Timer registerOrderDuration(OrderStatus status) {
-        return Timer.builder("order.duration")
-                .description("From taking the order off the topic to its decision, per outcome status")
-                .tag("status", label(status))
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(60))
-                .register(registry);
-    }
-
-    private Timer registerStepDuration(StepName step, StepStatus status) {
-        return Timer.builder("order.step.duration")
-                .description("Duration of one step of an order, by step and how the step ended")
-                .tag("step", step.label())
-                .tag("status", label(status))
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(60))
-                .register(registry);
-    }
-
-    private static String label(Enum<?> value) {
-        return value.name().toLowerCase(Locale.ROOT);
     }
 
     /** The totals, for the log line written when the worker stops. */

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class PartitionLeaseModelCheckTest {
 
-    private static final String LEASE = "dev.orderpipeline.worker.kafka.PartitionLease";
+    private static final String LEASE = "dev.orderpipeline.worker.offsets.PartitionLease";
     // PartitionLease and its methods are package-private to the kafka package.
     private static final Constructor<?> NEW_LEASE = constructor();
     private static final Method TRY_BEGIN = Interleaved.method(LEASE, "tryBeginPublish");

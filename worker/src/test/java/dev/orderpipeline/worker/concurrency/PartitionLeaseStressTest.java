@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class PartitionLeaseStressTest {
 
-    private static final String LEASE = "dev.orderpipeline.worker.kafka.PartitionLease";
+    private static final String LEASE = "dev.orderpipeline.worker.offsets.PartitionLease";
     private static final Method TRY_BEGIN = Interleaved.method(LEASE, "tryBeginPublish");
     private static final Method END = Interleaved.method(LEASE, "endPublish");
     private static final Method REVOKE = Interleaved.method(LEASE, "revoke", Duration.class);

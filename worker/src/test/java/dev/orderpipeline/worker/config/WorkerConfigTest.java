@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(10)
 class WorkerConfigTest {
 
-    private static WorkerConfig.Builder builder() {
+    private static WorkerConfigBuilder builder() {
         return WorkerConfig.builder().bootstrapServers("kafka-1:9092");
     }
 
@@ -98,13 +98,13 @@ class WorkerConfigTest {
                                 + "--kafka transaction.timeout.ms (15000 ms) less 5 s"));
     }
 
-    private static Arguments bad(String name, UnaryOperator<WorkerConfig.Builder> change, String want) {
+    private static Arguments bad(String name, UnaryOperator<WorkerConfigBuilder> change, String want) {
         return Arguments.of(name, change, want);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("badValues")
-    void badValue_failsAtBuild_withOneLineNamingTheOption(String name, UnaryOperator<WorkerConfig.Builder> change,
+    void badValue_failsAtBuild_withOneLineNamingTheOption(String name, UnaryOperator<WorkerConfigBuilder> change,
                                                          String want) {
         ConfigException e = assertThrows(ConfigException.class, () -> change.apply(builder()).build());
 

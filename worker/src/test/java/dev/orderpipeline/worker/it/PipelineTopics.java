@@ -5,6 +5,7 @@ import dev.orderpipeline.contract.OrderOutcome;
 import dev.orderpipeline.contract.OrderPlaced;
 import dev.orderpipeline.testkafka.TestKafka;
 import dev.orderpipeline.worker.config.WorkerConfig;
+import dev.orderpipeline.worker.config.WorkerConfigBuilder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ final class PipelineTopics implements AutoCloseable {
     static final int PARTITIONS = 3;
 
     /** A worker configuration for these topics and this group, everything else at its default. */
-    WorkerConfig.Builder workerConfig() {
+    WorkerConfigBuilder workerConfig() {
         return WorkerConfig.builder()
                 .bootstrapServers(bootstrapServers())
                 .ordersTopic(orders)

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import dev.orderpipeline.worker.config.WorkerConfig;
 import dev.orderpipeline.worker.config.Delivery;
+import dev.orderpipeline.worker.config.WorkerConfig;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -32,7 +32,7 @@ class GroupMembershipTest {
     @ParameterizedTest
     @EnumSource(Delivery.class)
     void classicProtocol_staticMemberNamedByWorkerId_tenSecondSession_cooperative(Delivery delivery) {
-        Map<String, Object> props = KafkaWorker.consumerProperties(settings(delivery, Map.of()));
+        Map<String, Object> props = ClientProperties.consumer(settings(delivery, Map.of()));
 
         assertEquals("classic", props.get(ConsumerConfig.GROUP_PROTOCOL_CONFIG));
         assertEquals("worker-7", props.get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
@@ -44,7 +44,7 @@ class GroupMembershipTest {
 
     @Test
     void givenSessionTimeout_wins() {
-        Map<String, Object> props = KafkaWorker.consumerProperties(settings(Delivery.AT_LEAST_ONCE,
+        Map<String, Object> props = ClientProperties.consumer(settings(Delivery.AT_LEAST_ONCE,
                 Map.of(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "6000")));
 
         assertEquals("6000", props.get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG));
@@ -53,7 +53,7 @@ class GroupMembershipTest {
     /** The client refuses an assignor or a session timeout with KIP-848: the broker owns both. */
     @Test
     void consumerProtocolChosen_leavesAssignorAndSessionToTheBroker_andTheClientAcceptsIt() {
-        Map<String, Object> props = KafkaWorker.consumerProperties(settings(Delivery.EXACTLY_ONCE,
+        Map<String, Object> props = ClientProperties.consumer(settings(Delivery.EXACTLY_ONCE,
                 Map.of(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer")));
 
         assertFalse(props.containsKey(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG));
@@ -64,7 +64,7 @@ class GroupMembershipTest {
 
     @Test
     void classicDefaults_areAcceptedByTheClient() {
-        Map<String, Object> props = KafkaWorker.consumerProperties(settings(Delivery.AT_LEAST_ONCE, Map.of()));
+        Map<String, Object> props = ClientProperties.consumer(settings(Delivery.AT_LEAST_ONCE, Map.of()));
 
         assertDoesNotThrow(() -> new KafkaConsumer<>(props).close(Duration.ZERO));
     }

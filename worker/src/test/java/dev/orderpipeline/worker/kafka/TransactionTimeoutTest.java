@@ -3,8 +3,8 @@ package dev.orderpipeline.worker.kafka;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import dev.orderpipeline.worker.config.WorkerConfig;
 import dev.orderpipeline.worker.config.Delivery;
+import dev.orderpipeline.worker.config.WorkerConfig;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -31,7 +31,7 @@ class TransactionTimeoutTest {
     @Test
     void defaultInterval_setsASixSecondTimeout_whateverTheDrainBudget() {
         for (Duration drain : new Duration[] {Duration.ofSeconds(30), Duration.ofMinutes(10)}) {
-            Map<String, Object> props = KafkaWorker.producerProperties(
+            Map<String, Object> props = ClientProperties.producer(
                     settings(Delivery.EXACTLY_ONCE, Duration.ofSeconds(1), drain, Map.of()));
 
             assertEquals(6_000, props.get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), "drain budget " + drain);
@@ -40,7 +40,7 @@ class TransactionTimeoutTest {
 
     @Test
     void longCommitInterval_raisesTheTimeoutAboveIt() {
-        Map<String, Object> props = KafkaWorker.producerProperties(
+        Map<String, Object> props = ClientProperties.producer(
                 settings(Delivery.EXACTLY_ONCE, Duration.ofSeconds(30), Duration.ofSeconds(30), Map.of()));
 
         // 30 s interval + 5 s to spare: a transaction open for one interval is not aborted.
@@ -49,7 +49,7 @@ class TransactionTimeoutTest {
 
     @Test
     void consumer_waitsLongerThanAnOpenTransactionCanBlockItsCommittedOffsets() {
-        Map<String, Object> props = KafkaWorker.consumerProperties(
+        Map<String, Object> props = ClientProperties.consumer(
                 settings(Delivery.EXACTLY_ONCE, Duration.ofSeconds(60), Duration.ofSeconds(30), Map.of()));
 
         // A killed worker's open transaction blocks the offset fetch until it times out (65 s here).
@@ -58,7 +58,7 @@ class TransactionTimeoutTest {
 
     @Test
     void givenTimeout_wins() {
-        Map<String, Object> props = KafkaWorker.producerProperties(settings(Delivery.EXACTLY_ONCE, Duration.ofSeconds(1),
+        Map<String, Object> props = ClientProperties.producer(settings(Delivery.EXACTLY_ONCE, Duration.ofSeconds(1),
                 Duration.ofSeconds(60), Map.of(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "120000")));
 
         assertEquals("120000", props.get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG));
@@ -66,7 +66,7 @@ class TransactionTimeoutTest {
 
     @Test
     void atLeastOnce_hasNoTransactions() {
-        Map<String, Object> props = KafkaWorker.producerProperties(
+        Map<String, Object> props = ClientProperties.producer(
                 settings(Delivery.AT_LEAST_ONCE, Duration.ofSeconds(1), Duration.ofSeconds(60), Map.of()));
 
         assertFalse(props.containsKey(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG));
