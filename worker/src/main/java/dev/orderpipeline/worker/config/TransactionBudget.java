@@ -25,7 +25,7 @@ final class TransactionBudget {
 
     /**
      * Unless {@code transaction.timeout.ms} is given, the worker sets it to fit the commit
-     * interval (the Kafka side's {@code KafkaWorker.transactionTimeout}); then only the broker's own ceiling,
+     * interval (the Kafka side's {@code ClientProperties.transactionTimeout}); then only the broker's own ceiling,
      * {@code transaction.max.timeout.ms} (15 minutes by default), can be too low.
      *
      * @throws ConfigException naming the setting that does not fit
