@@ -51,7 +51,7 @@ class AvailabilityChaosIT {
     /** How long orders keep coming after the fault: the window in which gaps are measured. */
     private static final Duration OBSERVE = Duration.ofSeconds(15);
     /** Steady running before the fault. */
-    private static final Duration STEADY_BEFORE_FAULT = Duration.ofSeconds(4);
+    private static final Duration STEADY_BEFORE_FAULT = Duration.ofSeconds(2);
     /** Target 2 s: no stop of the whole group (exactly-once: see {@link #groupGapLimit}). */
     private static final long GROUP_GAP_LIMIT_MS = 5_000;
     /**

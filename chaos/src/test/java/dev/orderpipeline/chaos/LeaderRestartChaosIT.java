@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class LeaderRestartChaosIT {
 
-    private static final int ORDERS = 4_000;
+    private static final int ORDERS = 3_000;
     private static final int PER_SECOND = 100;
     private static final Duration WAIT = Duration.ofMinutes(2);
 

@@ -29,6 +29,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
@@ -70,8 +71,20 @@ class UpgradeChaosIT {
     private static final Pattern NON_EMPTY_ASSIGNMENT = Pattern.compile("partitions assigned: \\[[^\\]]");
     private static final Pattern SKIPPED = Pattern.compile("(\\d+) records skipped: finished by an earlier owner");
 
+    /**
+     * Exactly-once only, unless {@code -Dchaos.mode} names another mode: the formats are the same
+     * in both modes, and this is the mode in which a format one build cannot read shows twice, as
+     * orders answered again (a changed commit-metadata format: 40 duplicated) and as skips that
+     * did not happen; at-least-once adds a minute to the suite and no format. Both modes passed
+     * when the scenario was written.
+     */
+    static Stream<DeliveryMode> modes() {
+        String only = System.getProperty("chaos.mode", "");
+        return only.isBlank() ? Stream.of(DeliveryMode.EXACTLY_ONCE) : Modes.all();
+    }
+
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.orderpipeline.chaos.Modes#all")
+    @MethodSource("modes")
     void oldAndNewBuildsHandPartitionsToEachOther_everyOrderAnswered(DeliveryMode mode) throws Exception {
         Awaitility.pollInSameThread();
         Path previous = previousWorkerJar();
