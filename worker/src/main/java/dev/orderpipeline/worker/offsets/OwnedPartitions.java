@@ -56,6 +56,7 @@ public final class OwnedPartitions {
      */
     public void assigned(Collection<TopicPartition> partitions) {
         awaitingCommit.addAll(partitions);
+        dropReadUnderWay();
     }
 
     /** Assigned partitions not taken up yet; see {@link #assigned}. */
@@ -225,6 +226,7 @@ public final class OwnedPartitions {
     /** Forgets {@code partitions}: given up, or lost. */
     public void forget(Collection<TopicPartition> partitions) {
         awaitingCommit.removeAll(partitions);
+        dropReadUnderWay();
         offsets.forget(partitions);
         for (TopicPartition partition : partitions) {
             closeLag(partition);
@@ -251,6 +253,20 @@ public final class OwnedPartitions {
     public void close() {
         lags.values().forEach(CommitLag::close);
         lags.clear();
+    }
+
+    /**
+     * Ownership changed: an answer to the read under way may predate it. A partition revoked and
+     * assigned back while the read was out may since have been worked on and committed further by
+     * another owner; starting from the older answer would redo what that owner published. The
+     * next {@link #adoptAssigned} asks again at once.
+     */
+    private void dropReadUnderWay() {
+        if (reading != null) {
+            reading.cancel(false);
+            reading = null;
+        }
+        nextRead = Instant.MIN;
     }
 
     private void closeLag(TopicPartition partition) {

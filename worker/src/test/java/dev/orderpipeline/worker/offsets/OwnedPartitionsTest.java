@@ -125,6 +125,31 @@ class OwnedPartitionsTest {
         assertEquals(Set.of(P0), owned.awaitingCommit());
     }
 
+    @Test
+    void aPartitionRevokedAndAssignedBackWhileItsCommitIsRead_startsFromAFreshAnswer_notTheOneAskedBefore() {
+        List<CompletableFuture<Map<TopicPartition, OffsetAndMetadata>>> asked = new ArrayList<>();
+        GroupCommits group = new GroupCommits(partitions -> {
+            CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> answer = new CompletableFuture<>();
+            asked.add(answer);
+            return answer;
+        }, "earliest");
+        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+        consumer.assign(List.of(P0));
+        OwnedPartitions owned = new OwnedPartitions(metrics, group);
+        Instant now = Instant.parse("2026-01-01T00:00:00Z");
+        owned.assigned(List.of(P0));
+        assertEquals(Set.of(), owned.adoptAssigned(consumer, now), "asked; no answer yet");
+
+        owned.forget(List.of(P0)); // revoked; another owner works on it and commits up to 9
+        owned.assigned(List.of(P0)); // and back
+        asked.getFirst().complete(Map.of(P0, new OffsetAndMetadata(3))); // the answer from before
+        assertEquals(Set.of(), owned.adoptAssigned(consumer, now), "the answer asked before the revocation was used");
+        assertEquals(2, asked.size(), "not asked again at once");
+        asked.getLast().complete(Map.of(P0, new OffsetAndMetadata(9)));
+        assertEquals(Set.of(P0), owned.adoptAssigned(consumer, now));
+        assertEquals(9, consumer.position(P0), "started below the other owner's commit: its outcomes published twice");
+    }
+
     /** Partitions of a group whose commits are {@code commits}, every one readable at once. */
     private OwnedPartitions owned(Map<TopicPartition, OffsetAndMetadata> commits) {
         return new OwnedPartitions(metrics, new GroupCommits(partitions -> {
