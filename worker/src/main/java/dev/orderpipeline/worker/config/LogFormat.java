@@ -14,11 +14,6 @@ public enum LogFormat {
      */
     JSON;
 
-    /** The option value: {@code text}, {@code json}. */
-    public String option() {
-        return name().toLowerCase(Locale.ROOT);
-    }
-
     /**
      * Reads an option value; case does not matter.
      *

@@ -88,6 +88,14 @@ public final class KafkaWorker implements AutoCloseable {
         }
     }
 
+    /**
+     * How often the client binders look for client metrics that appeared since: a partition's
+     * records-lag exists only once the partition is assigned and fetched. Micrometer's default,
+     * a minute, would leave a new partition off the dashboard for that long; a look is a walk
+     * over the client's metric map, cheap at this rate.
+     */
+    private static final Duration CLIENT_METRICS_REFRESH = Duration.ofSeconds(5);
+
     private final KafkaProducer<byte[], byte[]> producer;
     /** Reads the group's commits of newly assigned partitions for the poll loop: see {@link GroupCommits}. */
     private final Admin commitReader;
@@ -100,14 +108,6 @@ public final class KafkaWorker implements AutoCloseable {
     private final KafkaClientMetrics consumerMetrics;
     // The binders' refresh thread, ours to stop: binders leave a scheduler they were given running.
     private final ScheduledExecutorService clientMetricsRefresher;
-
-    /**
-     * How often the client binders look for client metrics that appeared since: a partition's
-     * records-lag exists only once the partition is assigned and fetched. Micrometer's default,
-     * a minute, would leave a new partition off the dashboard for that long; a look is a walk
-     * over the client's metric map, cheap at this rate.
-     */
-    private static final Duration CLIENT_METRICS_REFRESH = Duration.ofSeconds(5);
 
     private KafkaWorker(Settings settings, OrderPipeline pipeline, OrderCodec codec, Clock clock, WorkerMetrics metrics,
                         PollHealth health) {

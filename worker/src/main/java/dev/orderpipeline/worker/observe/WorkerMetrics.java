@@ -32,6 +32,9 @@ import java.util.function.LongSupplier;
  */
 public final class WorkerMetrics {
 
+    /** The values of {@code step_attempt_duration}'s {@code result} tag. */
+    public static final List<String> ATTEMPT_RESULTS = List.of("succeeded", "failed", "timed_out", "cancelled");
+
     private static final OrderStatus[] STATUSES = OrderStatus.values();
     private static final ErrorClass[] ERROR_CLASSES = ErrorClass.values();
     private static final StepName[] STEPS = StepName.values();
@@ -55,8 +58,6 @@ public final class WorkerMetrics {
     private final MeterSlots<Timer> stepDurations = new MeterSlots<>(STEPS.length * STEP_STATUSES.length,
             i -> OrderMeters.stepDuration(registry(), STEPS[i / STEP_STATUSES.length],
                     STEP_STATUSES[i % STEP_STATUSES.length]));
-    /** The values of {@code step_attempt_duration}'s {@code result} tag. */
-    public static final List<String> ATTEMPT_RESULTS = List.of("succeeded", "failed", "timed_out", "cancelled");
     // By step, then attempt result.
     private final MeterSlots<Timer> stepAttempts = new MeterSlots<>(STEPS.length * ATTEMPT_RESULTS.size(),
             i -> OrderMeters.stepAttemptDuration(registry(), STEPS[i / ATTEMPT_RESULTS.size()],
