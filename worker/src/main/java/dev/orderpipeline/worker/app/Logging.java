@@ -50,6 +50,8 @@ final class Logging {
         names.setThread("thread");
         names.setVersion(LEAVE_OUT);
         names.setLevelValue(LEAVE_OUT);
+        // UTC whatever the machine's zone, as the text format's offset makes plain too.
+        encoder.setTimeZone("UTC");
         // The context's properties (host name and the like) on every line add nothing per event.
         encoder.setIncludeContext(false);
         encoder.start();
