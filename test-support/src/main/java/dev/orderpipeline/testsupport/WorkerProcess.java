@@ -154,6 +154,12 @@ public final class WorkerProcess implements AutoCloseable {
         return output().contains("effective configuration");
     }
 
+    /** The port of /metrics and /health/*, as the worker logged it; empty before it listens. */
+    public OptionalInt httpPort() {
+        Matcher port = HTTP_PORT.matcher(output());
+        return port.find() ? OptionalInt.of(Integer.parseInt(port.group(1))) : OptionalInt.empty();
+    }
+
     /** The {@code orders_in_flight} gauge from /metrics; empty before the endpoint is up. */
     public OptionalInt inFlight() throws InterruptedException {
         Matcher port = HTTP_PORT.matcher(output());

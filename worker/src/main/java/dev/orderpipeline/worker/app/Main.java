@@ -127,7 +127,9 @@ public final class Main implements Callable<Integer> {
         WorkerConfig config;
         try {
             config = config();
-        } catch (ConfigException | IllegalArgumentException e) {
+            // Before the first log line, so that every line of the run has the one format.
+            Logging.use(flags.logFormat());
+        } catch (ConfigException | IllegalArgumentException | IllegalStateException e) {
             System.err.println("order-worker: invalid configuration: " + e.getMessage());
             return ExitCode.CONFIG.code();
         }

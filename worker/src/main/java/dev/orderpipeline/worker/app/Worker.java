@@ -20,6 +20,7 @@ import dev.orderpipeline.worker.observe.KafkaReachability;
 import dev.orderpipeline.worker.observe.Metrics;
 import dev.orderpipeline.worker.observe.PollHealth;
 import dev.orderpipeline.worker.observe.WorkerMetrics;
+import dev.orderpipeline.worker.pipeline.AttemptResult;
 import dev.orderpipeline.worker.pipeline.OrderPipeline;
 import dev.orderpipeline.worker.pipeline.PipelineEvents;
 import dev.orderpipeline.worker.pipeline.StepTracker;
@@ -35,6 +36,7 @@ import dev.orderpipeline.worker.steps.http.HttpSteps;
 import dev.orderpipeline.worker.steps.http.HttpVendorNotifier;
 import java.net.http.HttpClient;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -114,6 +116,7 @@ public final class Worker implements AutoCloseable {
                     KafkaReachability.of(bootstrap, clock), clock));
             log.info("metrics and health at http://0.0.0.0:{}/metrics, /health/live, /health/ready", http.port());
             StepTracker tracker = new StepTracker();
+            workerMetrics.bindStepThreads(tracker::running);
             StepSettings steps = config.steps();
             CourierPool couriers = new CourierPool(steps.courierPoolSize());
             workerMetrics.bindCourierPool(couriers::inUse, couriers.size());
@@ -185,6 +188,11 @@ public final class Worker implements AutoCloseable {
             @Override
             public void retrying(StepName step, ErrorClass errorClass) {
                 metrics.stepRetry(step, errorClass);
+            }
+
+            @Override
+            public void attempted(StepName step, AttemptResult result, Duration duration) {
+                metrics.stepAttempt(step, result.label(), duration);
             }
 
             @Override

@@ -4,6 +4,7 @@ import dev.orderpipeline.contract.Durations;
 import dev.orderpipeline.contract.OrderCodec;
 import dev.orderpipeline.worker.config.ConfigException;
 import dev.orderpipeline.worker.config.Delivery;
+import dev.orderpipeline.worker.config.LogFormat;
 import dev.orderpipeline.worker.config.Ordering;
 import dev.orderpipeline.worker.config.RetryOptions;
 import dev.orderpipeline.worker.config.SimulationSettings;
@@ -164,6 +165,11 @@ final class WorkerFlags {
                     + "(logged). Env: HTTP_PORT (default: ${DEFAULT-VALUE}).")
     int httpPort;
 
+    @Option(names = "--log-format", defaultValue = "text", paramLabel = "FORMAT",
+            description = "text (one readable line per event, on stderr) or json (one JSON object per line, on "
+                    + "stdout, with order_id on every line about an order). Env: LOG_FORMAT (default: ${DEFAULT-VALUE}).")
+    String logFormat;
+
     @Option(names = "--payment-url", paramLabel = "URL",
             description = "Base URL of the payment service; with --vendor-url and --courier-url the worker calls the "
                     + "three services over HTTP instead of simulating them. Env: PAYMENT_URL.")
@@ -220,6 +226,11 @@ final class WorkerFlags {
                 .compensationDeadline(duration("--compensation-deadline (COMPENSATION_DEADLINE)", compensationDeadline))
                 .delivery(delivery(delivery))
                 .build();
+    }
+
+    /** The log format asked for; the process's, not the worker's, so not part of {@link WorkerConfig}. */
+    LogFormat logFormat() {
+        return LogFormat.parse(logFormat);
     }
 
     private static Delivery delivery(String value) {

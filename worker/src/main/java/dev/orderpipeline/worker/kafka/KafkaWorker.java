@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -87,6 +88,14 @@ public final class KafkaWorker implements AutoCloseable {
         }
     }
 
+    /**
+     * How often the client binders look for client metrics that appeared since: a partition's
+     * records-lag exists only once the partition is assigned and fetched. Micrometer's default,
+     * a minute, would leave a new partition off the dashboard for that long; a look is a walk
+     * over the client's metric map, cheap at this rate.
+     */
+    private static final Duration CLIENT_METRICS_REFRESH = Duration.ofSeconds(5);
+
     private final KafkaProducer<byte[], byte[]> producer;
     /** Reads the group's commits of newly assigned partitions for the poll loop: see {@link GroupCommits}. */
     private final Admin commitReader;
@@ -97,6 +106,8 @@ public final class KafkaWorker implements AutoCloseable {
     // client's metrics() from its own thread, which unlike the rest of the consumer is thread-safe.
     private final KafkaClientMetrics producerMetrics;
     private final KafkaClientMetrics consumerMetrics;
+    // The binders' refresh thread, ours to stop: binders leave a scheduler they were given running.
+    private final ScheduledExecutorService clientMetricsRefresher;
 
     private KafkaWorker(Settings settings, OrderPipeline pipeline, OrderCodec codec, Clock clock, WorkerMetrics metrics,
                         PollHealth health) {
@@ -131,9 +142,11 @@ public final class KafkaWorker implements AutoCloseable {
         // Stable commits (KIP-447) exactly when the consumer reads committed records, as it would ask.
         boolean stable = "read_committed".equals(String.valueOf(consumerProps.get(ConsumerConfig.ISOLATION_LEVEL_CONFIG)));
         this.metrics = metrics;
-        this.producerMetrics = new KafkaClientMetrics(producer);
+        this.clientMetricsRefresher = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("kafka-client-metrics").factory());
+        this.producerMetrics = new KafkaClientMetrics(producer, List.of(), clientMetricsRefresher, CLIENT_METRICS_REFRESH);
         producerMetrics.bindTo(metrics.registry());
-        this.consumerMetrics = new KafkaClientMetrics(consumer);
+        this.consumerMetrics = new KafkaClientMetrics(consumer, List.of(), clientMetricsRefresher, CLIENT_METRICS_REFRESH);
         consumerMetrics.bindTo(metrics.registry());
         OutcomePublisher publisher = new OutcomePublisher(producer, codec, settings.topics().results(),
                 settings.topics().deadLetters(), settings.workerId(), clock, maxDeadLetterBytes(settings));
@@ -266,5 +279,6 @@ public final class KafkaWorker implements AutoCloseable {
         commitReader.close(Duration.ofSeconds(5));
         producer.close(Duration.ofSeconds(30));
         producerMetrics.close();
+        clientMetricsRefresher.shutdownNow();
     }
 }

@@ -82,6 +82,22 @@ final class OrderMeters {
                 .register(registry);
     }
 
+    /**
+     * One call of a step, so that retries show: {@code order_step_duration} measures a step
+     * from its first call to its last, this measures each call, tagged with how it ended.
+     */
+    static Timer stepAttemptDuration(MeterRegistry registry, StepName step, String result) {
+        return Timer.builder("step.attempt.duration")
+                .description("Duration of one call of a step (a retried step makes several), by step and how the "
+                        + "call ended: succeeded, failed, timed_out, cancelled")
+                .tag("step", step.label())
+                .tag("result", result)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry);
+    }
+
     private static String label(Enum<?> value) {
         return value.name().toLowerCase(Locale.ROOT);
     }

@@ -32,6 +32,9 @@ import java.util.function.LongSupplier;
  */
 public final class WorkerMetrics {
 
+    /** The values of {@code step_attempt_duration}'s {@code result} tag. */
+    public static final List<String> ATTEMPT_RESULTS = List.of("succeeded", "failed", "timed_out", "cancelled");
+
     private static final OrderStatus[] STATUSES = OrderStatus.values();
     private static final ErrorClass[] ERROR_CLASSES = ErrorClass.values();
     private static final StepName[] STEPS = StepName.values();
@@ -55,6 +58,10 @@ public final class WorkerMetrics {
     private final MeterSlots<Timer> stepDurations = new MeterSlots<>(STEPS.length * STEP_STATUSES.length,
             i -> OrderMeters.stepDuration(registry(), STEPS[i / STEP_STATUSES.length],
                     STEP_STATUSES[i % STEP_STATUSES.length]));
+    // By step, then attempt result.
+    private final MeterSlots<Timer> stepAttempts = new MeterSlots<>(STEPS.length * ATTEMPT_RESULTS.size(),
+            i -> OrderMeters.stepAttemptDuration(registry(), STEPS[i / ATTEMPT_RESULTS.size()],
+                    ATTEMPT_RESULTS.get(i % ATTEMPT_RESULTS.size())));
     private final Counter transactionsCommitted;
     private final Counter transactionsAborted;
     private final Counter commitMetadataTruncated;
@@ -157,6 +164,20 @@ public final class WorkerMetrics {
         }
     }
 
+    /**
+     * One call of {@code step} ended as {@code result}, one of {@link #ATTEMPT_RESULTS}, after
+     * {@code duration}. Step threads.
+     *
+     * @throws IllegalArgumentException for a result not in {@link #ATTEMPT_RESULTS}
+     */
+    public void stepAttempt(StepName step, String result, Duration duration) {
+        int index = ATTEMPT_RESULTS.indexOf(result);
+        if (index < 0) {
+            throw new IllegalArgumentException("attempt result " + result + " is not one of " + ATTEMPT_RESULTS);
+        }
+        stepAttempts.get(step.ordinal() * ATTEMPT_RESULTS.size() + index).record(duration);
+    }
+
     /** A step failed with {@code errorClass} and is about to be called again. Step threads. */
     public void stepRetry(StepName step, ErrorClass errorClass) {
         OrderMeters.retries(registry, step, errorClass).increment();
@@ -229,6 +250,17 @@ public final class WorkerMetrics {
         Gauge.builder("orders.held.peak", load::heldPeak)
                 .description("Most orders running or waiting at once since start; at most one poll "
                         + "(max.poll.records, itself at most the limit) above orders_max_in_flight")
+                .register(registry);
+    }
+
+    /**
+     * {@code step_threads_running}: step threads between their first and last instruction now
+     * (payment, vendor, courier calls and undos of every running order); read on scrape threads.
+     * Back at 0 whenever no order runs: anything else is a step that ignores cancellation.
+     */
+    public void bindStepThreads(IntSupplier running) {
+        Gauge.builder("step.threads.running", running::getAsInt)
+                .description("Step threads running now (calls and undos of running orders); 0 when no order runs")
                 .register(registry);
     }
 

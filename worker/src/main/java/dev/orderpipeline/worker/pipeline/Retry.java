@@ -103,15 +103,22 @@ final class Retry {
             throws Exception {
         for (int n = 1; ; n++) {
             attempts.set(n);
+            long start = System.nanoTime();
             try {
-                return once(step, n, first, attempt);
+                T value = once(step, n, first, attempt);
+                events.attempted(step, AttemptResult.SUCCEEDED, since(start));
+                return value;
             } catch (InterruptedException e) {
+                events.attempted(step, AttemptResult.CANCELLED, since(start));
                 throw e;
             } catch (Exception e) {
                 if (Thread.currentThread().isInterrupted()) {
+                    events.attempted(step, AttemptResult.CANCELLED, since(start));
                     throw e; // cancelled mid-call: the step's failure is the cancellation's echo
                 }
                 ErrorClass errorClass = ErrorClassifier.classify(e);
+                events.attempted(step, errorClass == ErrorClass.TIMEOUT ? AttemptResult.TIMED_OUT : AttemptResult.FAILED,
+                        since(start));
                 if (n >= policy.maxAttempts() || !policy.retries(errorClass)) {
                     throw e;
                 }
@@ -143,6 +150,10 @@ final class Retry {
             case ConcurrentSteps.Joined.FirstFailure failed -> throw rethrowable(failed.cause());
             case ConcurrentSteps.Joined.DeadlineExpired expired -> throw new AttemptTimeoutException(step, n, timeout);
         };
+    }
+
+    private static Duration since(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
     }
 
     /** Full jitter: uniformly between zero and {@code cap}. */

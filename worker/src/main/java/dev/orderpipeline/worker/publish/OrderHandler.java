@@ -17,6 +17,7 @@ import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Takes one {@code orders} record from bytes to an acknowledged result: an outcome on
@@ -27,6 +28,9 @@ import org.slf4j.LoggerFactory;
 public final class OrderHandler {
 
     private static final Logger log = LoggerFactory.getLogger(OrderHandler.class);
+
+    /** The MDC key of the order a log line is about, while its record is handled. */
+    public static final String ORDER_ID = "order_id";
 
     private final OrderCodec codec;
     private final OrderPipeline pipeline;
@@ -80,9 +84,19 @@ public final class OrderHandler {
     public void handle(ConsumerRecord<byte[], byte[]> record, PublishGate gate, Acknowledgement acknowledgement)
             throws InterruptedException, OutcomePublisher.PublishException {
         Instant receivedAt = clock.instant();
-        switch (decode(record)) {
-            case DecodedOrder.Valid valid -> process(valid.order(), receivedAt, gate, acknowledgement);
-            case DecodedOrder.Invalid invalid -> acknowledgement.acknowledged(reject(record, invalid, receivedAt, gate), null);
+        DecodedOrder decoded = decode(record);
+        Optional<String> orderId = switch (decoded) {
+            case DecodedOrder.Valid valid -> Optional.of(valid.order().orderId());
+            case DecodedOrder.Invalid invalid -> invalid.orderId();
+        };
+        // Every line logged about this order, on this thread and its step threads (the pipeline
+        // hands the MDC on), carries its id; escaped and capped: it is the sender's text.
+        try (MDC.MDCCloseable ignored = orderId.map(id -> MDC.putCloseable(ORDER_ID, SenderText.of(id))).orElse(null)) {
+            switch (decoded) {
+                case DecodedOrder.Valid valid -> process(valid.order(), receivedAt, gate, acknowledgement);
+                case DecodedOrder.Invalid invalid ->
+                        acknowledgement.acknowledged(reject(record, invalid, receivedAt, gate), null);
+            }
         }
     }
 

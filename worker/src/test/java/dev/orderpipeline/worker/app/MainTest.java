@@ -91,6 +91,8 @@ class MainTest {
                 Arguments.of(new String[] {"--bootstrap-servers", "127.0.0.1:9092", "--delivery", "exactly-once",
                         "--kafka", "transaction.timeout.ms=soon"},
                         "--kafka transaction.timeout.ms: must be a positive number of milliseconds, got soon"),
+                Arguments.of(new String[] {"--bootstrap-servers", "127.0.0.1:9092", "--log-format", "xml"},
+                        "--log-format (LOG_FORMAT): \"xml\" is not one of text, json"),
                 Arguments.of(new String[] {"--no-such-flag"}, "Unknown option: '--no-such-flag'"));
     }
 

@@ -168,4 +168,82 @@ class ContainerFilesTest {
             assertFalse(test.contains("curl") || test.contains("wget"), () -> worker + ": " + test);
         }
     }
+
+    @Test
+    void monitoringProfile_provisionsGrafana_withThePrometheusDataSourceAndTheDashboard() throws IOException {
+        JsonNode services = compose().get("services");
+        JsonNode grafana = services.get("grafana");
+        assertNotNull(grafana, "no grafana service in docker-compose.yml");
+        assertEquals("[\"monitoring\"]", grafana.get("profiles").toString());
+        List<String> volumes = new ArrayList<>();
+        grafana.get("volumes").forEach(v -> volumes.add(v.asText()));
+        assertTrue(volumes.contains("./ops/grafana/provisioning:/etc/grafana/provisioning:ro"), () -> "volumes " + volumes);
+        String dashboardsMount = "./ops/grafana/dashboards:";
+        String dashboardsInside = volumes.stream().filter(v -> v.startsWith(dashboardsMount))
+                .map(v -> v.substring(dashboardsMount.length()).replace(":ro", "")).findFirst().orElse(null);
+        assertNotNull(dashboardsInside, () -> "ops/grafana/dashboards is not mounted: " + volumes);
+
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        JsonNode provider = yaml.readTree(ROOT.resolve("ops/grafana/provisioning/dashboards/order-pipeline.yml").toFile())
+                .get("providers").get(0);
+        assertEquals(dashboardsInside, provider.get("options").get("path").asText(),
+                "Grafana must load dashboards from where the folder is mounted");
+        JsonNode dataSource = yaml.readTree(ROOT.resolve("ops/grafana/provisioning/datasources/prometheus.yml").toFile())
+                .get("datasources").get(0);
+        assertEquals("prometheus", dataSource.get("type").asText());
+        assertTrue(services.has("prometheus"), "the data source points at the prometheus service");
+        assertEquals("http://prometheus:9090", dataSource.get("url").asText());
+        String home = grafana.get("environment").get("GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH").asText();
+        assertTrue(home.startsWith(dashboardsInside + "/")
+                        && Files.isRegularFile(ROOT.resolve("ops/grafana/dashboards").resolve(home.substring(dashboardsInside.length() + 1))),
+                () -> "home dashboard " + home + " is not a file of ops/grafana/dashboards");
+    }
+
+    @Test
+    void dashboard_isGrafanaJson_whosePanelsAllQueryTheDataSourceVariable() throws IOException {
+        JsonNode dashboard = new ObjectMapper().readTree(ROOT.resolve("ops/grafana/dashboards/order-pipeline.json").toFile());
+        assertEquals("order-pipeline", dashboard.get("uid").asText());
+        JsonNode variable = null;
+        for (JsonNode v : dashboard.get("templating").get("list")) {
+            if (v.get("type").asText().equals("datasource")) {
+                variable = v;
+            }
+        }
+        assertNotNull(variable, "no data source variable");
+        assertEquals("prometheus", variable.get("query").asText());
+        String ref = "${" + variable.get("name").asText() + "}";
+        Set<Integer> ids = new TreeSet<>();
+        int queries = 0;
+        for (JsonNode panel : dashboard.get("panels")) {
+            String title = panel.get("title").asText();
+            assertTrue(ids.add(panel.get("id").asInt()), () -> "panel id used twice: " + title);
+            if (panel.get("type").asText().equals("row")) {
+                continue;
+            }
+            assertEquals(ref, panel.get("datasource").get("uid").asText(), () -> "panel " + title);
+            assertFalse(panel.get("targets").isEmpty(), () -> "panel " + title + " has no query");
+            for (JsonNode target : panel.get("targets")) {
+                assertEquals(ref, target.get("datasource").get("uid").asText(), () -> "panel " + title);
+                assertFalse(target.get("expr").asText().isBlank(), () -> "panel " + title);
+                queries++;
+            }
+        }
+        assertTrue(queries >= 20, "the dashboard shows health, throughput, failures, latency and load: " + queries);
+    }
+
+    @Test
+    void monitoringProfile_hasATraceBackendTakingOtlp_butTracingStaysOffByDefault() throws IOException {
+        JsonNode services = compose().get("services");
+        JsonNode jaeger = services.get("jaeger");
+        assertNotNull(jaeger, "no trace backend in docker-compose.yml");
+        assertEquals("[\"monitoring\"]", jaeger.get("profiles").toString());
+        String ports = jaeger.get("ports").toString();
+        assertTrue(ports.contains("4317:4317") && ports.contains("4318:4318"), () -> "OTLP ports " + ports);
+        for (String worker : workerServices(services)) {
+            JsonNode env = services.get(worker).get("environment");
+            // Present without a value: Compose takes it from the shell only when set there.
+            assertTrue(env.has("OTEL_EXPORTER_OTLP_ENDPOINT") && env.get("OTEL_EXPORTER_OTLP_ENDPOINT").isNull(),
+                    () -> worker + " must pass OTEL_EXPORTER_OTLP_ENDPOINT through from the shell, not set it: " + env);
+        }
+    }
 }

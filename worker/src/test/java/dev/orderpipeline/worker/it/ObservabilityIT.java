@@ -78,6 +78,11 @@ class ObservabilityIT {
                 assertLine(metrics, "order_duration_seconds_count{status=\"failed\"} 1");
                 assertLine(metrics, "order_step_duration_seconds_count{status=\"failed\",step=\"payment\"} 1");
                 assertLine(metrics, "order_step_duration_seconds_count{status=\"succeeded\",step=\"payment\"} 2");
+                // One call of payment per order: no retries configured here.
+                assertLine(metrics, "step_attempt_duration_seconds_count{result=\"succeeded\",step=\"payment\"} 2");
+                assertLine(metrics, "step_attempt_duration_seconds_count{result=\"failed\",step=\"payment\"} 1");
+                assertLine(metrics, "step_attempt_duration_seconds_bucket{result=\"failed\",step=\"payment\",le=\"+Inf\"} 1");
+                assertLine(metrics, "step_threads_running 0.0");
                 assertLine(metrics, "orders_max_in_flight 64.0");
                 assertLine(metrics, "courier_pool_size 8.0");
                 assertLine(metrics, "courier_pool_in_use 0.0");

@@ -68,10 +68,18 @@ class RetryTest {
         clock.advance(wait);
     };
     private final List<String> retried = new CopyOnWriteArrayList<>();
+    /** Every attempt reported, as {@code step/result}, in the order each step's thread reported them. */
+    private final List<String> attempted = new CopyOnWriteArrayList<>();
     private final PipelineEvents events = new PipelineEvents() {
         @Override
         public void retrying(StepName step, ErrorClass errorClass) {
             retried.add(step.label() + "/" + errorClass.code());
+        }
+
+        @Override
+        public void attempted(StepName step, AttemptResult result, Duration duration) {
+            assertFalse(duration.isNegative(), () -> step + " attempt of negative duration " + duration);
+            attempted.add(step.label() + "/" + result.label());
         }
     };
 
@@ -333,6 +341,38 @@ class RetryTest {
         assertEquals(ErrorClass.TIMEOUT, triedOnce.errorClass());
         assertEquals(1, steps(triedOnce).get(StepName.VENDOR).attempts());
         assertEquals(0, tracker.running(), "an attempt's own scope left a thread running");
+    }
+
+    @Test
+    void everyAttemptIsReported_withHowItEnded_soRetriesShowInTheAttemptHistogram() throws Exception {
+        RetryPolicy retryTimeouts = policy(2, Duration.ofMillis(10), Duration.ofMillis(10), Duration.ofSeconds(5),
+                Duration.ofMillis(100), ErrorClass.TIMEOUT, ErrorClass.VENDOR_UNAVAILABLE);
+
+        simulated(RetryPolicy.DEFAULTS, DEADLINE, recordingSleeper).process(order("o-flaky", Simulation.vendor(StepFault.FLAKY)), T0);
+        List<String> flaky = List.copyOf(attempted);
+        attempted.clear();
+        simulated(retryTimeouts, DEADLINE, recordingSleeper).process(order("o-slow", Simulation.vendor(StepFault.SLOW)), T0);
+        List<String> slow = List.copyOf(attempted);
+        attempted.clear();
+        simulated(RetryPolicy.NONE, DEADLINE, recordingSleeper).process(order("o-declined", Simulation.payment(StepFault.FAIL)), T0);
+        List<String> declined = List.copyOf(attempted);
+
+        assertEquals(List.of("payment/succeeded", "vendor/failed", "vendor/succeeded", "courier/succeeded"),
+                sortedByStep(flaky), "flaky vendor: one failed call, then one that succeeded");
+        assertEquals(List.of("vendor/timed_out", "vendor/timed_out"),
+                slow.stream().filter(a -> a.startsWith("vendor/")).toList(), () -> "slow vendor: " + slow);
+        assertEquals(List.of("payment/failed"), declined.stream().filter(a -> a.startsWith("payment/")).toList(),
+                () -> "declined payment, not retried: " + declined);
+        // A sibling reports one call however it ended, or none if it was cancelled before its thread ran.
+        assertTrue(declined.size() <= 3, () -> "at most one report per step: " + declined);
+        assertEquals(List.of("vendor/vendor_unavailable", "vendor/timeout"), retried, "only the repeated calls are retries");
+    }
+
+    /** {@code step/result} entries grouped by step in pipeline order, each step's in the order reported. */
+    private static List<String> sortedByStep(List<String> reports) {
+        return java.util.stream.Stream.of(StepName.values())
+                .flatMap(step -> reports.stream().filter(r -> r.startsWith(step.label() + "/")))
+                .toList();
     }
 
     @Test
