@@ -192,8 +192,8 @@ final class WorkerFlags {
     int breakerWindow;
 
     @Option(names = "--breaker-open-wait", defaultValue = "5s", paramLabel = "DURATION",
-            description = "How long an open breaker holds new orders back before probe orders test the service. "
-                    + "Env: BREAKER_OPEN_WAIT (default: ${DEFAULT-VALUE}).")
+            description = "How long an open breaker holds new orders back before probe orders test the service; "
+                    + "doubled after each failed probe, up to 1m. Env: BREAKER_OPEN_WAIT (default: ${DEFAULT-VALUE}).")
     String breakerOpenWait;
 
     @Option(names = "--breaker-probes", defaultValue = "3", paramLabel = "N",

@@ -14,7 +14,8 @@ import java.time.Duration;
  * @param window             the calls a breaker judges at a time (count-based), and the fewest
  *                           it needs before it may open
  * @param openWait           how long an open breaker holds new orders back before it lets
- *                           {@code probes} orders through to test the service
+ *                           {@code probes} orders through to test the service; doubled after
+ *                           each failed probe, up to a minute
  * @param probes             orders started while a breaker is half-open; their calls decide
  *                           whether it closes (all answered) or opens again
  * @param longestPause       the longest one outage may hold new orders back; after it, orders

@@ -7,6 +7,7 @@ import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.core.IntervalFunction;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * so the orders not yet taken stay in the topic, in order, while the service is down. Orders
  * already running finish by their own rules (their calls are refused at once and they retry
  * within their deadline). After {@link ServiceGuarding#openWait()} the breaker lets
- * {@link ServiceGuarding#probes()} orders through; their calls close it or open it again.
+ * {@link ServiceGuarding#probes()} orders through; their calls close it or open it again, for
+ * twice the wait each time, up to {@link #MAX_OPEN_WAIT}.
  *
  * <p>One outage holds orders back at most {@link ServiceGuarding#longestPause()}, counted from
  * the breaker's first opening: then that breaker <em>gives up</em> holding: orders run again,
@@ -40,6 +42,14 @@ import org.slf4j.LoggerFactory;
 public final class ServiceGuards implements StartGate {
 
     private static final Logger log = LoggerFactory.getLogger(ServiceGuards.class);
+
+    /**
+     * The open wait doubles after each failed probe, up to this (or the configured open wait, if
+     * longer): a long outage costs a few probe orders, not three every open wait, and a flapping
+     * service cannot make its breaker switch faster and faster. Closing starts again from the
+     * configured wait.
+     */
+    static final Duration MAX_OPEN_WAIT = Duration.ofMinutes(1);
 
     /** One service's guard and its pause book-keeping. */
     private static final class Guarded {
@@ -89,7 +99,8 @@ public final class ServiceGuards implements StartGate {
         CircuitBreakerConfig config = CircuitBreakerConfig.custom()
                 .failureRateThreshold(settings.failureRatePercent())
                 .slidingWindow(settings.window(), settings.window(), CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .waitDurationInOpenState(settings.openWait())
+                .waitIntervalFunctionInOpenState(IntervalFunction.ofExponentialBackoff(settings.openWait(), 2.0,
+                        settings.openWait().compareTo(MAX_OPEN_WAIT) > 0 ? settings.openWait() : MAX_OPEN_WAIT))
                 // Nothing would call a service whose orders are held back: the breaker's own
                 // timer moves it to half-open, and the gate lets the probes through.
                 .automaticTransitionFromOpenToHalfOpenEnabled(true)
@@ -201,7 +212,7 @@ public final class ServiceGuards implements StartGate {
         }
         String what = switch (transition.getToState()) {
             case OPEN -> gaveUp ? "calls refused, orders not held back (longest pause reached)"
-                    : "new orders held back, fetching paused for " + settings.openWait().toMillis() + " ms";
+                    : "new orders held back, fetching paused until the next probe";
             case HALF_OPEN -> "letting " + settings.probes() + " probe orders through";
             case CLOSED -> "service answering, orders flow";
             default -> "";

@@ -21,7 +21,7 @@ class CircuitBreakerIT {
 
     /**
      * Orders that may fail: those running when the breaker opened (at most max-in-flight), and
-     * the probes of each half-open test during the outage (one per open wait, and one more).
+     * the probes of each half-open test during the outage (at most one per open wait, and one more).
      */
     static int failureBound(Duration outage) {
         long cycles = outage.dividedBy(Duration.ofSeconds(2)) + 1;

@@ -36,8 +36,8 @@ class OutageMatrixIT {
 
     /**
      * Down 2 s, up 2 s, four times: each opening holds the orders back for at least the open
-     * wait, so the breaker cannot switch faster than that, and each opening fails at most the
-     * orders then running plus the probes.
+     * wait (2 s, doubling after a failed probe), so the breaker cannot switch faster than that,
+     * and each opening fails at most the orders then running plus the probes.
      */
     @Test
     void flappingVendor_boundedTransitions_boundedFailures() throws Exception {
@@ -55,11 +55,25 @@ class OutageMatrixIT {
         assertEquals(0.0, run.rebalances(), run::line);
     }
 
+    @Test
+    void breakersOff_vendorDownForGood_everyOrderFails() throws Exception {
+        VendorOutageRun.Result run = VendorOutageRun.run("no-breaker-dead-vendor", 300, VendorOutageRun.Outage.PERMANENT,
+                Delivery.AT_LEAST_ONCE, VendorOutageRun.guarding(false, Duration.ofSeconds(3)));
+        assertEquals(run.sent(), run.answered(), run::line);
+        assertEquals(run.sent(), run.failed(), run::line);
+        assertEquals(0, run.transitions(), run::line);
+    }
+
+    /**
+     * Without breakers every order that meets the dead vendor fails: about half the backlog in
+     * 10 s here, at least ten times what the breakers let fail.
+     */
     private static void assertMostFail(VendorOutageRun.Result run) {
         assertEquals(run.sent(), run.answered(), run::line);
         assertEquals(0, run.duplicates(), run::line);
-        assertTrue(run.failed() > run.sent() / 2, () -> "without breakers most orders meet the dead vendor: "
-                + run.line());
+        int tenTimesTheBreakers = 10 * CircuitBreakerIT.failureBound(VendorOutageRun.TEN_SECONDS);
+        assertTrue(run.failed() > tenTimesTheBreakers, () -> "without breakers every order that meets the dead vendor "
+                + "fails, more than " + tenTimesTheBreakers + ": " + run.line());
         assertEquals(0, run.transitions(), run::line);
     }
 }
