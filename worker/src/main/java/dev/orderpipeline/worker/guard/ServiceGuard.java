@@ -5,6 +5,7 @@ import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.core.exception.AcquirePermissionCancelledException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The circuit breaker and the bulkhead of one service, around each of its calls:
@@ -19,6 +20,10 @@ import io.github.resilience4j.core.exception.AcquirePermissionCancelledException
  * Only what the service did counts for its breaker: an answer (also a decline or a 4xx) is a
  * success; unreachable, timed out, 429 and 5xx are failures; a call cancelled by its order (a
  * sibling failed, the deadline passed) counts for nothing. Thread-safe: order threads share it.
+ *
+ * <p>While the breaker is <em>bypassed</em> (its outage held orders back for the longest pause,
+ * see {@link ServiceGuards}), calls go to the service without asking it, as without breakers;
+ * the first answer closes it again.
  */
 public final class ServiceGuard {
 
@@ -43,6 +48,9 @@ public final class ServiceGuard {
     private final String service;
     private final CircuitBreaker breaker;
     private final Bulkhead bulkhead;
+    // Set by whoever gives up holding orders back (the poll thread), cleared when the breaker
+    // closes (an order thread); read by order threads.
+    private final AtomicBoolean bypassed = new AtomicBoolean();
 
     /**
      * @param breaker  {@code null}: no breaker (breakers off, or an undo call)
@@ -76,7 +84,8 @@ public final class ServiceGuard {
      * @throws InterruptedException the order was cancelled while waiting for a slot
      */
     public Permit enter() throws CircuitOpenException, NoSlotException, InterruptedException {
-        if (breaker != null) {
+        boolean asked = breaker != null && !bypassed.get();
+        if (asked) {
             try {
                 breaker.acquirePermission();
             } catch (CallNotPermittedException e) {
@@ -87,49 +96,66 @@ public final class ServiceGuard {
             try {
                 bulkhead.acquirePermission();
             } catch (AcquirePermissionCancelledException e) {
-                releaseBreaker();
+                releaseBreaker(asked);
                 Thread.interrupted(); // reported by the exception, as a blocking call does
                 InterruptedException interrupted = new InterruptedException(service + ": cancelled while waiting for a call slot");
                 interrupted.initCause(e);
                 throw interrupted;
             } catch (BulkheadFullException e) {
-                releaseBreaker();
+                releaseBreaker(asked);
                 if (Thread.interrupted()) {
                     throw new InterruptedException(service + ": cancelled while waiting for a call slot");
                 }
                 throw new NoSlotException(service, bulkhead.getBulkheadConfig().getMaxConcurrentCalls(), e);
             }
         }
-        return new Permit(breaker == null ? 0 : breaker.getCurrentTimestamp());
+        return new Permit(asked, asked ? breaker.getCurrentTimestamp() : 0);
     }
 
-    private void releaseBreaker() {
-        if (breaker != null) {
+    private void releaseBreaker(boolean asked) {
+        if (asked) {
             breaker.releasePermission();
         }
+    }
+
+    /** Calls stop asking the breaker until it closes: the first answer closes it. */
+    void bypass() {
+        bypassed.set(true);
+    }
+
+    /** The breaker closed: calls ask it again. */
+    void closed() {
+        bypassed.set(false);
     }
 
     /** One call's permission: say how it went, then close it (try-with-resources). Not thread-safe: the calling thread's. */
     public final class Permit implements AutoCloseable {
 
+        /** Whether the breaker permitted this call, so must hear how it went. */
+        private final boolean asked;
         private final long started;
         private boolean recorded;
 
-        private Permit(long started) {
+        private Permit(boolean asked, long started) {
+            this.asked = asked;
             this.started = started;
         }
 
         /** The service answered: any status that is not a transient failure. */
         public void answered() {
-            if (breaker != null && !recorded) {
-                breaker.onSuccess(elapsed(), breaker.getTimestampUnit());
+            if (!recorded) {
+                if (asked) {
+                    breaker.onSuccess(elapsed(), breaker.getTimestampUnit());
+                } else if (breaker != null && bypassed.compareAndSet(true, false)) {
+                    breaker.transitionToClosedState(); // the service is back: guard it again
+                }
             }
             recorded = true;
         }
 
         /** The service failed transiently: unreachable, timed out, 429 or 5xx. */
         public void failed(Throwable failure) {
-            if (breaker != null && !recorded) {
+            if (asked && !recorded) {
                 breaker.onError(elapsed(), breaker.getTimestampUnit(), failure);
             }
             recorded = true;
@@ -140,7 +166,7 @@ public final class ServiceGuard {
         public void close() {
             if (!recorded) {
                 recorded = true;
-                releaseBreaker();
+                releaseBreaker(asked);
             }
             if (bulkhead != null) {
                 bulkhead.onComplete();

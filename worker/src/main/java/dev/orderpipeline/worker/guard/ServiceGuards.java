@@ -1,6 +1,5 @@
 package dev.orderpipeline.worker.guard;
 
-import dev.orderpipeline.contract.SenderText;
 import dev.orderpipeline.worker.config.ServiceGuarding;
 import dev.orderpipeline.worker.observe.GuardMeters;
 import io.github.resilience4j.bulkhead.Bulkhead;
@@ -30,10 +29,10 @@ import org.slf4j.LoggerFactory;
  * twice the wait each time, up to {@link #MAX_OPEN_WAIT}.
  *
  * <p>One outage holds orders back at most {@link ServiceGuarding#longestPause()}, counted from
- * the breaker's first opening: then that breaker <em>gives up</em> holding: orders run again,
- * and while the service stays down its calls are refused and its orders fail as they would
- * without breakers, only sooner; the breaker keeps probing, and once it closes (the service
- * answered) the next outage gets a fresh longest pause.
+ * the breaker's first opening: then that breaker <em>gives up</em>: orders run again and call
+ * the service without asking the breaker, so while it stays down they fail as they would
+ * without breakers; the first answer closes the breaker, and the next outage gets a fresh
+ * longest pause.
  *
  * <p>Each transition is logged once, as one line; the state, the transitions and the refused
  * calls are meters ({@link GuardMeters}). Thread-safe: order threads drive the breakers, the
@@ -120,7 +119,7 @@ public final class ServiceGuards implements StartGate {
     public ServiceGuard guard(String service) {
         Guarded guarded = guards.get(service);
         if (guarded == null) {
-            throw new IllegalArgumentException("no guard for " + SenderText.of(service));
+            throw new IllegalArgumentException("no guard for " + service);
         }
         return guarded.guard;
     }
@@ -175,9 +174,10 @@ public final class ServiceGuards implements StartGate {
                 return true;
             }
             guarded.gaveUp = true;
+            guarded.guard.bypass();
         }
         log.warn("{} breaker: held new orders back for {} ms, the longest pause (--breaker-longest-pause): orders run "
-                        + "again and fail as {} unavailable while it stays down; holding resumes once it has answered",
+                        + "again and call {} as without breakers; the first answer closes the breaker",
                 guarded.guard.service(), settings.longestPause().toMillis(), guarded.guard.service());
         return false;
     }
@@ -199,6 +199,7 @@ public final class ServiceGuards implements StartGate {
                 case CLOSED -> {
                     guarded.holdingSince = null;
                     guarded.gaveUp = false;
+                    guarded.guard.closed();
                 }
                 case OPEN -> {
                     if (guarded.holdingSince == null) {
@@ -211,9 +212,9 @@ public final class ServiceGuards implements StartGate {
             gaveUp = guarded.gaveUp;
         }
         String what = switch (transition.getToState()) {
-            case OPEN -> gaveUp ? "calls refused, orders not held back (longest pause reached)"
-                    : "new orders held back, fetching paused until the next probe";
-            case HALF_OPEN -> "letting " + settings.probes() + " probe orders through";
+            case OPEN -> "new orders held back, fetching paused until the next probe";
+            case HALF_OPEN -> gaveUp ? "not holding orders back (longest pause reached)"
+                    : "letting " + settings.probes() + " probe orders through";
             case CLOSED -> "service answering, orders flow";
             default -> "";
         };

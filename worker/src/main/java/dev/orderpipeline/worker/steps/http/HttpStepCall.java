@@ -78,21 +78,22 @@ final class HttpStepCall {
      * @throws UnexpectedResponseException an answer that means our request is wrong: {@code internal}
      */
     String post(Map<String, ?> body, StepContext context) throws InterruptedException, StepException {
-        Duration remaining = context.remaining();
-        if (remaining.toMillis() <= 0) {
-            // HttpRequest.timeout must be positive; the call could not finish anyway.
-            throw new UncheckedIOException(new HttpTimeoutException(service + " not called: the order's deadline has passed"));
-        }
-        HttpRequest request = HttpRequest.newBuilder(endpoint)
-                .timeout(remaining)
-                .header("Content-Type", "application/json")
-                .header(DEADLINE_HEADER, Long.toString(remaining.toMillis()))
-                .header(IDEMPOTENCY_HEADER, context.idempotencyKey())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(json(body)))
-                .build();
         HttpResponse<String> response;
-        // Refused at once while the breaker is open; waits for a call slot within the deadline.
-        try (ServiceGuard.Permit permit = enter(remaining)) {
+        // Refused at once while the breaker is open; waits for a call slot within the deadline,
+        // so the time left is measured after the wait.
+        try (ServiceGuard.Permit permit = enter()) {
+            Duration remaining = context.remaining();
+            if (remaining.toMillis() <= 0) {
+                // HttpRequest.timeout must be positive; the call could not finish anyway.
+                throw new UncheckedIOException(new HttpTimeoutException(service + " not called: the order's deadline has passed"));
+            }
+            HttpRequest request = HttpRequest.newBuilder(endpoint)
+                    .timeout(remaining)
+                    .header("Content-Type", "application/json")
+                    .header(DEADLINE_HEADER, Long.toString(remaining.toMillis()))
+                    .header(IDEMPOTENCY_HEADER, context.idempotencyKey())
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(json(body)))
+                    .build();
             try {
                 response = client.send(request, HttpResponse.BodyHandlers.ofString());
             } catch (HttpConnectTimeoutException e) {
@@ -117,7 +118,7 @@ final class HttpStepCall {
         return map(response, context.idempotencyKey());
     }
 
-    private ServiceGuard.Permit enter(Duration remaining) throws InterruptedException, StepException {
+    private ServiceGuard.Permit enter() throws InterruptedException, StepException {
         try {
             return guard.enter();
         } catch (ServiceGuard.CircuitOpenException e) {
