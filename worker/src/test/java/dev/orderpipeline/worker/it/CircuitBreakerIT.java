@@ -39,6 +39,10 @@ class CircuitBreakerIT {
                 + run.line());
         assertTrue(run.transitions() >= 3, () -> "the vendor breaker opened, probed and closed: " + run.line());
         assertEquals(0.0, run.rebalances(), () -> "the paused consumer kept its partitions: " + run.line());
+        assertTrue(run.readyWhileDown().startsWith("200 ") && run.readyWhileDown().contains("\"degraded\":{\"vendor\":"),
+                () -> "ready stays 200 and names the vendor breaker: " + run.readyWhileDown());
+        assertTrue(run.metricsWhileDown().contains("circuit_breaker_holding{service=\"vendor\"} 1.0"),
+                () -> "the holding gauge shows the pause: " + run.metricsWhileDown());
     }
 
     @Test

@@ -63,10 +63,13 @@ final class VendorOutageRun {
      * @param unvoided      failed orders whose payment the provider authorised and never voided
      * @param transitions   the vendor breaker's transitions
      * @param rebalances    consumer rebalances during the run, after the first assignment
+     * @param readyWhileDown {@code /health/ready} (status and body) while the vendor breaker was
+     *                       not closed, or {@code null} if it never was while looked at
+     * @param metricsWhileDown the vendor breaker's lines of {@code /metrics} at the same moment
      */
     record Result(String name, int sent, int answered, int failed, Map<ErrorClass, Long> failedBy, int delayed,
                   Duration longestDelay, long authorised, long voided, int unvoided, long transitions, double rebalances,
-                  int duplicates, Duration firstToLastOutcome) {
+                  int duplicates, Duration firstToLastOutcome, String readyWhileDown, String metricsWhileDown) {
 
         String line() {
             return String.format("%-34s sent %5d answered %5d failed %5d %s delayed %5d longest-delay %6d ms "
@@ -116,6 +119,7 @@ final class VendorOutageRun {
             Instant outageEnd;
             double rebalancesBefore;
             double rebalancesAfter;
+            String[] whileDown = new String[2];
             Thread flapper = null;
             try {
                 await("the first outcome").atMost(Duration.ofSeconds(60)).until(() -> !topics.outcomes().isEmpty());
@@ -133,6 +137,19 @@ final class VendorOutageRun {
                     }
                     case PERMANENT -> outageEnd = Instant.MAX;
                     default -> throw new IllegalStateException();
+                }
+                if (outage == Outage.TEN_SECONDS) {
+                    // What an operator sees while the breaker holds the backlog back.
+                    await("ready names the vendor breaker").atMost(TEN_SECONDS).pollInterval(Duration.ofMillis(100))
+                            .until(() -> {
+                                whileDown[0] = get(worker.httpPort(), "/health/ready");
+                                return whileDown[0].contains("\"degraded\"");
+                            });
+                    whileDown[1] = get(worker.httpPort(), "/metrics").lines()
+                            .filter(l -> l.startsWith("circuit_breaker_") && l.contains("service=\"vendor\""))
+                            .filter(l -> !l.contains("transitions_total") || !l.endsWith(" 0.0"))
+                            .collect(java.util.stream.Collectors.joining("\n"));
+                    System.out.println("while the vendor is down:\n" + whileDown[0] + "\n" + whileDown[1]);
                 }
                 await("every outcome").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
                         .until(() -> topics.outcomes().size() == orders.size());
@@ -178,7 +195,7 @@ final class VendorOutageRun {
             Result result = new Result(name, orders.size(), outcomes.size(), failed, failedBy, delayed,
                     Duration.between(outageStart, last), stub.actions(StubServices.Service.PAYMENT),
                     stub.undos(StubServices.Service.PAYMENT), unvoided, transitions, rebalances, topics.duplicates().size(),
-                    Duration.between(first, last));
+                    Duration.between(first, last), whileDown[0], whileDown[1]);
             record(result);
             return result;
         }
@@ -192,6 +209,15 @@ final class VendorOutageRun {
             if (answer.statusCode() != 200) {
                 throw new IllegalStateException("the stub refused the outage: " + answer.body());
             }
+        }
+    }
+
+    /** {@code <status> <body>} of a GET to the worker's own HTTP endpoints. */
+    private static String get(int port, String path) throws IOException, InterruptedException {
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            return answer.statusCode() + " " + answer.body();
         }
     }
 
