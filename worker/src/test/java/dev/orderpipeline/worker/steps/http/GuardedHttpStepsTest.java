@@ -13,7 +13,12 @@ import dev.orderpipeline.stubs.StubServices.Service;
 import dev.orderpipeline.worker.config.ServiceGuarding;
 import dev.orderpipeline.worker.guard.ServiceGuards;
 import dev.orderpipeline.worker.observe.GuardMeters;
+import dev.orderpipeline.contract.OrderOutcome;
+import dev.orderpipeline.contract.OrderStatus;
 import dev.orderpipeline.worker.pipeline.ErrorClassifier;
+import dev.orderpipeline.worker.pipeline.OrderPipeline;
+import dev.orderpipeline.worker.pipeline.StepTracker;
+import dev.orderpipeline.worker.steps.CourierPool;
 import dev.orderpipeline.worker.steps.PaymentDeclinedException;
 import dev.orderpipeline.worker.steps.StepContext;
 import dev.orderpipeline.worker.steps.VendorUnavailableException;
@@ -108,6 +113,35 @@ class GuardedHttpStepsTest {
 
         assertEquals(10, guards.allowance(10));
         assertEquals(20, stub.requests().size(), "every decline was asked of the provider");
+    }
+
+    /**
+     * The vendor's only slot is held by a call that hangs: an order waiting for it spends its own
+     * deadline there, and ends with the usual deadline outcome, its wait cancelled with the order
+     * (the vendor never sees the call, no step thread is left).
+     */
+    @Test
+    void anOrderWaitingForAFullBulkhead_endsWithItsDeadlineOutcome_withoutCallingTheService() throws Exception {
+        ServiceGuards guards = guards(1);
+        HttpVendorNotifier vendor = new HttpVendorNotifier(client, stub.baseUrl(), guards.guard("vendor"));
+        stub.behave(Service.VENDOR, Behaviour.succeeding(Duration.ofSeconds(20)));
+        StepTracker tracker = new StepTracker();
+        OrderPipeline pipeline = OrderPipeline.builder(new HttpPaymentGateway(client, stub.baseUrl()), vendor,
+                        new HttpCourierDispatcher(client, stub.baseUrl(), new CourierPool(4)))
+                .orderDeadline(Duration.ofMillis(500)).workerId("bulkhead-test").tracker(tracker).clock(clock).build();
+        try (ExecutorService hog = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<String> hanging = hog.submit(() -> vendor.notify(order("hog"), context("hog:vendor")));
+            org.awaitility.Awaitility.await("the hanging call holds the slot").atMost(Duration.ofSeconds(5))
+                    .until(() -> vendorRequests() == 1);
+
+            OrderOutcome outcome = pipeline.process(order("waiter"), clock.instant());
+
+            assertEquals(OrderStatus.FAILED, outcome.status(), outcome::toString);
+            assertEquals(ErrorClass.TIMEOUT, outcome.errorClass(), outcome::toString);
+            assertEquals(1, vendorRequests(), "the waiting order never reached the vendor");
+            assertEquals(0, tracker.running(), "step threads left running");
+            hanging.cancel(true);
+        }
     }
 
     @Test
