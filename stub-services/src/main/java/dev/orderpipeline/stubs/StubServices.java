@@ -54,6 +54,11 @@ import java.util.random.RandomGenerator;
  * /courier-dispatches/cancellations}) with the same {@code Idempotency-Key} as the
  * call they undo: the first one undoes it, later ones are replays; an undo for a key that never
  * acted is 404. Undos behave as {@link #behaveUndo} says (succeeding after the initial latency).
+ *
+ * <p><b>Outages:</b> {@link #outage} takes a service down for a time window (its calls and
+ * undos answer 503 after their latency), and so does {@code POST /admin/outages/<service>?ms=N}
+ * over HTTP ({@code ms=0} ends it), so a test or a demo can take a dependency down and bring it
+ * back while the worker runs.
  */
 public final class StubServices implements AutoCloseable {
 
@@ -168,6 +173,14 @@ public final class StubServices implements AutoCloseable {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final List<Cancellation> cancellations = new CopyOnWriteArrayList<>();
     private final Map<Service, Concurrency> concurrency = new EnumMap<>(Service.class);
+    // System.nanoTime() until which a service is down; Long.MIN_VALUE when up. Written by tests
+    // or the admin endpoint, read by request threads.
+    private final Map<Service, AtomicLong> downUntil = new EnumMap<>(Service.class);
+    private final Map<Service, AtomicLong> actedCount = new EnumMap<>(Service.class);
+    private final Map<Service, AtomicLong> undoneCount = new EnumMap<>(Service.class);
+
+    /** The admin path that takes a service down: {@code /admin/outages/<service>?ms=N}. */
+    public static final String OUTAGE_PATH = "/admin/outages/";
 
     /** Calls to one service in progress right now, and the most there ever were at once. Thread-safe. */
     private static final class Concurrency {
@@ -190,6 +203,9 @@ public final class StubServices implements AutoCloseable {
             behaviours.put(service, behaviour);
             undoBehaviours.put(service, Behaviour.succeeding(behaviour.latency()));
             concurrency.put(service, new Concurrency());
+            downUntil.put(service, new AtomicLong(Long.MIN_VALUE));
+            actedCount.put(service, new AtomicLong());
+            undoneCount.put(service, new AtomicLong());
         }
         this.acceptor = Thread.ofVirtual().name("stub-services-accept").unstarted(this::accept);
     }
@@ -229,6 +245,33 @@ public final class StubServices implements AutoCloseable {
     /** Changes how undos of {@code service}'s calls behave, for requests that arrive from now on. */
     public void behaveUndo(Service service, Behaviour behaviour) {
         undoBehaviours.put(service, Objects.requireNonNull(behaviour, "behaviour"));
+    }
+
+    /**
+     * Takes {@code service} down for {@code duration} from now: every call and undo that arrives
+     * meanwhile answers 503 after its latency. {@link Duration#ZERO} brings it back at once;
+     * {@code null} keeps it down until told otherwise.
+     */
+    public void outage(Service service, Duration duration) {
+        long until = duration == null ? Long.MAX_VALUE
+                : duration.isZero() || duration.isNegative() ? Long.MIN_VALUE : System.nanoTime() + duration.toNanos();
+        downUntil.get(service).set(until);
+    }
+
+    /** Whether {@code service} is down now. */
+    public boolean down(Service service) {
+        long until = downUntil.get(service).get();
+        return until != Long.MIN_VALUE && (until == Long.MAX_VALUE || System.nanoTime() - until < 0);
+    }
+
+    /** Calls of {@code service} that acted (charged, notified, dispatched), each key once. */
+    public long actions(Service service) {
+        return actedCount.get(service).get();
+    }
+
+    /** Undos of {@code service} that acted (voids, retractions, cancellations), each key once. */
+    public long undos(Service service) {
+        return undoneCount.get(service).get();
     }
 
     /** How many times the call with {@code idempotencyKey} was undone: 0 or 1, never more. */
@@ -320,6 +363,10 @@ public final class StubServices implements AutoCloseable {
         }
         byte[] body = in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
         String key = headers.get("idempotency-key");
+        if (parts.length == 3 && "POST".equals(parts[0]) && parts[1].startsWith(OUTAGE_PATH)) {
+            adminOutage(parts[1], out);
+            return true;
+        }
         Service service = parts.length == 3 ? service(parts[1]) : null;
         boolean undo = service != null && parts[1].equals(service.undoPath);
         if (service == null || !"POST".equals(parts[0])) {
@@ -350,6 +397,11 @@ public final class StubServices implements AutoCloseable {
             cancellations.add(new Cancellation(service, key, Duration.ofNanos(seen - arrived), seen));
             return false;
         }
+        if (down(service)) {
+            write(out, 503, "{\"error\":\"the " + service.name().toLowerCase(Locale.ROOT) + " stub is down (outage)\"}",
+                    null, false);
+            return true;
+        }
         if (undo) {
             answerUndo(service, key, behaviour, out);
             return true;
@@ -369,6 +421,7 @@ public final class StubServices implements AutoCloseable {
         String previous = references.putIfAbsent(key, fresh);
         if (previous == null) {
             charges.merge(key, 1, Integer::sum);
+            actedCount.get(service).incrementAndGet();
         }
         String reference = previous == null ? fresh : previous;
         write(out, previous == null ? 200 : behaviour.replayStatus(), "{\"reference\":\"" + reference + "\"}", key, false);
@@ -394,8 +447,33 @@ public final class StubServices implements AutoCloseable {
         }
         String fresh = "undo-" + acted;
         previous = undone.putIfAbsent(key, fresh);
+        if (previous == null) {
+            undoneCount.get(service).incrementAndGet();
+        }
         write(out, previous == null ? 200 : behaviour.replayStatus(),
                 "{\"reference\":\"" + (previous == null ? fresh : previous) + "\"}", key, false);
+    }
+
+    /** {@code POST /admin/outages/<service>?ms=N}: down for N ms from now; 0 brings it back. */
+    private void adminOutage(String target, OutputStream out) throws IOException {
+        String rest = target.substring(OUTAGE_PATH.length());
+        int query = rest.indexOf('?');
+        String name = query < 0 ? rest : rest.substring(0, query);
+        String ms = query < 0 ? "" : rest.substring(query + 1);
+        Service service = null;
+        for (Service s : Service.values()) {
+            if (s.name().equalsIgnoreCase(name)) {
+                service = s;
+            }
+        }
+        if (service == null || !ms.matches("ms=\\d{1,12}")) {
+            write(out, 400, "{\"error\":\"use POST /admin/outages/<payment|vendor|courier>?ms=<milliseconds>\"}", null, false);
+            return;
+        }
+        long millis = Long.parseLong(ms.substring(3));
+        outage(service, Duration.ofMillis(millis));
+        write(out, 200, "{\"service\":\"" + service.name().toLowerCase(Locale.ROOT) + "\",\"downForMs\":" + millis + "}",
+                null, false);
     }
 
     /**

@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "stub-services", sortOptions = false, usageHelpAutoWidth = true,
         description = "Stand-ins for the payment provider, the vendor system and the courier service over HTTP "
                 + "(POST /payments, /vendor-notifications, /courier-dispatches and their undos), with latency "
-                + "and failure knobs; idempotency keys are honoured. Runs until killed.",
+                + "and failure knobs; idempotency keys are honoured. POST /admin/outages/<payment|vendor|courier>?ms=N "
+                + "takes a service down for N ms (its calls answer 503; ms=0 brings it back). Runs until killed.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"1:cannot listen on --host/--port (taken, say)",
                 "2:bad option or value: one line names it"})

@@ -12,8 +12,11 @@ import dev.orderpipeline.worker.config.StepServices;
 import dev.orderpipeline.worker.config.StepSettings;
 import dev.orderpipeline.worker.config.WorkerConfig;
 import dev.orderpipeline.worker.consume.PollLoop;
+import dev.orderpipeline.worker.guard.ServiceGuards;
+import dev.orderpipeline.worker.guard.StartGate;
 import dev.orderpipeline.worker.kafka.KafkaWorker;
 import dev.orderpipeline.worker.kafka.StartupChecks;
+import dev.orderpipeline.worker.observe.GuardMeters;
 import dev.orderpipeline.worker.observe.HealthCheck;
 import dev.orderpipeline.worker.observe.HttpEndpoints;
 import dev.orderpipeline.worker.observe.KafkaReachability;
@@ -37,6 +40,8 @@ import dev.orderpipeline.worker.steps.http.HttpVendorNotifier;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,13 +116,18 @@ public final class Worker implements AutoCloseable {
             metrics = Metrics.create();
             WorkerMetrics workerMetrics = new WorkerMetrics(metrics.registry());
             PollHealth health = new PollHealth(clock.instant());
+            StepSettings steps = config.steps();
+            // Breakers and bulkheads guard real services; simulated steps have none to protect.
+            ServiceGuards guards = steps.overHttp()
+                    ? new ServiceGuards(List.of(StepName.PAYMENT.label(), StepName.VENDOR.label(), StepName.COURIER.label()),
+                            steps.guarding(), config.flow().orderDeadline(), clock, new GuardMeters(metrics.registry()))
+                    : null;
             http = LocalServers.listen(config.http().port(), metrics, new HealthCheck(health,
                     HealthCheck.staleAfter(config.delivery().commitInterval()),
-                    KafkaReachability.of(bootstrap, clock), clock));
+                    KafkaReachability.of(bootstrap, clock), clock, guards == null ? Map::of : guards::degraded));
             log.info("metrics and health at http://0.0.0.0:{}/metrics, /health/live, /health/ready", http.port());
             StepTracker tracker = new StepTracker();
             workerMetrics.bindStepThreads(tracker::running);
-            StepSettings steps = config.steps();
             CourierPool couriers = new CourierPool(steps.courierPoolSize());
             workerMetrics.bindCourierPool(couriers::inUse, couriers.size());
             Random random = new Random();
@@ -126,18 +136,20 @@ public final class Worker implements AutoCloseable {
                 workerMetrics.bindPaymentLedger(payments::charges, payments::voids);
             }
             OrderPipeline pipeline = steps.overHttp()
-                    ? httpPipeline(config, couriers, tracker, clock, random, workerMetrics)
+                    ? httpPipeline(config, guards, couriers, tracker, clock, random, workerMetrics)
                     : pipeline(config, SimulatedSteps.payment(steps.simulation(), random, payments),
                             SimulatedSteps.vendor(steps.simulation(), random),
                             SimulatedSteps.courier(steps.simulation(), random, couriers), tracker, clock, random,
                             workerMetrics);
             if (steps.overHttp()) {
-                log.info("steps call payment at {}, vendor at {}, courier at {}", steps.services().payment(),
-                        steps.services().vendor(), steps.services().courier());
+                log.info("steps call payment at {}, vendor at {}, courier at {}; circuit breakers {}, at most {} calls at "
+                                + "once per service", steps.services().payment(), steps.services().vendor(),
+                        steps.services().courier(), steps.guarding().breakers() ? "on" : "off",
+                        steps.guarding().maxCalls());
             }
 
             KafkaWorker kafka = KafkaWorker.start(settings, pipeline, new OrderCodec(config.flow().maxOrderBytes()), clock,
-                    workerMetrics, health);
+                    workerMetrics, health, guards == null ? StartGate.ALWAYS_OPEN : guards);
             log.info("worker {} consuming {} in group {}; outcomes to {}, dead letters to {}; deadline {} ms, "
                             + "max in flight {}, ordering {}, delivery {}, couriers {}", connection.workerId(),
                     config.topics().orders(), connection.groupId(), config.topics().results(),
@@ -172,13 +184,14 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    private static OrderPipeline httpPipeline(WorkerConfig config, CourierPool couriers, StepTracker tracker, Clock clock,
-                                              Random random, WorkerMetrics metrics) {
+    private static OrderPipeline httpPipeline(WorkerConfig config, ServiceGuards guards, CourierPool couriers,
+                                              StepTracker tracker, Clock clock, Random random, WorkerMetrics metrics) {
         HttpClient client = HttpSteps.newClient(config.kafka().connectTimeout());
         StepServices services = config.steps().services();
-        return pipeline(config, new HttpPaymentGateway(client, services.payment()),
-                new HttpVendorNotifier(client, services.vendor()),
-                new HttpCourierDispatcher(client, services.courier(), couriers), tracker, clock, random, metrics);
+        return pipeline(config, new HttpPaymentGateway(client, services.payment(), guards.guard(StepName.PAYMENT.label())),
+                new HttpVendorNotifier(client, services.vendor(), guards.guard(StepName.VENDOR.label())),
+                new HttpCourierDispatcher(client, services.courier(), couriers, guards.guard(StepName.COURIER.label())),
+                tracker, clock, random, metrics);
     }
 
     private static OrderPipeline pipeline(WorkerConfig config, PaymentGateway payment, VendorNotifier vendor,

@@ -7,6 +7,7 @@ import dev.orderpipeline.worker.config.Delivery;
 import dev.orderpipeline.worker.config.LogFormat;
 import dev.orderpipeline.worker.config.Ordering;
 import dev.orderpipeline.worker.config.RetryOptions;
+import dev.orderpipeline.worker.config.ServiceGuarding;
 import dev.orderpipeline.worker.config.SimulationSettings;
 import dev.orderpipeline.worker.config.StepServices;
 import dev.orderpipeline.worker.config.WorkerConfig;
@@ -181,6 +182,41 @@ final class WorkerFlags {
     @Option(names = "--courier-url", paramLabel = "URL", description = "Base URL of the courier service. Env: COURIER_URL.")
     String courierUrl;
 
+    @Option(names = "--breakers", defaultValue = "on", paramLabel = "on|off",
+            description = "HTTP steps: a circuit breaker per service; while one is open the worker starts no new orders "
+                    + "and pauses fetching, so they wait in the topic instead of failing. off: every order that meets "
+                    + "a dead service fails after its retries. Env: BREAKERS (default: ${DEFAULT-VALUE}).")
+    String breakers;
+
+    @Option(names = "--breaker-failure-rate", defaultValue = "50", paramLabel = "PERCENT",
+            description = "A breaker opens when this share of its service's last --breaker-window calls failed "
+                    + "transiently (unreachable, timeout, 429, 5xx; not declines). Env: BREAKER_FAILURE_RATE (default: ${DEFAULT-VALUE}).")
+    int breakerFailureRate;
+
+    @Option(names = "--breaker-window", defaultValue = "20", paramLabel = "CALLS",
+            description = "Calls a breaker judges at a time, and the fewest before it may open. Env: BREAKER_WINDOW (default: ${DEFAULT-VALUE}).")
+    int breakerWindow;
+
+    @Option(names = "--breaker-open-wait", defaultValue = "5s", paramLabel = "DURATION",
+            description = "How long an open breaker holds new orders back before probe orders test the service; "
+                    + "doubled after each failed probe, up to 1m. Env: BREAKER_OPEN_WAIT (default: ${DEFAULT-VALUE}).")
+    String breakerOpenWait;
+
+    @Option(names = "--breaker-probes", defaultValue = "3", paramLabel = "N",
+            description = "Orders let through while a breaker is half-open; all answered closes it. "
+                    + "Env: BREAKER_PROBES (default: ${DEFAULT-VALUE}).")
+    int breakerProbes;
+
+    @Option(names = "--breaker-longest-pause", defaultValue = "5m", paramLabel = "DURATION",
+            description = "The longest one outage may hold new orders back; then they run and fail as without breakers "
+                    + "until the service has answered again. Env: BREAKER_LONGEST_PAUSE (default: ${DEFAULT-VALUE}).")
+    String breakerLongestPause;
+
+    @Option(names = "--bulkhead-max-calls", defaultValue = "64", paramLabel = "N",
+            description = "HTTP steps: calls in progress at once to one service; an order waits for a slot within its "
+                    + "deadline. Env: BULKHEAD_MAX_CALLS (default: ${DEFAULT-VALUE}).")
+    int bulkheadMaxCalls;
+
     @Option(names = "--kafka", paramLabel = "KEY=VALUE",
             description = "Extra Kafka client property for all clients, e.g. --kafka security.protocol=SASL_SSL. Repeatable.")
     Map<String, String> kafkaProperties = new LinkedHashMap<>();
@@ -225,6 +261,10 @@ final class WorkerFlags {
                         stepAttemptTimeout))
                 .compensationDeadline(duration("--compensation-deadline (COMPENSATION_DEADLINE)", compensationDeadline))
                 .delivery(delivery(delivery))
+                .guarding(new ServiceGuarding(ServiceGuarding.parseSwitch(breakers), breakerFailureRate, breakerWindow,
+                        duration("--breaker-open-wait (BREAKER_OPEN_WAIT)", breakerOpenWait), breakerProbes,
+                        duration("--breaker-longest-pause (BREAKER_LONGEST_PAUSE)", breakerLongestPause),
+                        bulkheadMaxCalls))
                 .build();
     }
 

@@ -9,14 +9,18 @@ import java.util.Objects;
  * @param services        the real step services for the HTTP adapters; {@code null} runs the
  *                        built-in simulated steps
  * @param courierPoolSize couriers shared by all orders of this worker
+ * @param guarding        circuit breakers and bulkheads around the services' calls (HTTP steps only)
  */
-public record StepSettings(SimulationSettings simulation, StepServices services, int courierPoolSize) {
+public record StepSettings(SimulationSettings simulation, StepServices services, int courierPoolSize,
+                           ServiceGuarding guarding) {
 
-    /** Simulated steps with their default latency, 64 couriers. */
-    public static final StepSettings DEFAULTS = new StepSettings(SimulationSettings.DEFAULTS, null, 64);
+    /** Simulated steps with their default latency, 64 couriers, guarding at its defaults. */
+    public static final StepSettings DEFAULTS = new StepSettings(SimulationSettings.DEFAULTS, null, 64,
+            ServiceGuarding.DEFAULTS);
 
     public StepSettings {
         Objects.requireNonNull(simulation, "simulation");
+        Objects.requireNonNull(guarding, "guarding");
         Checks.requireAtLeast("--courier-pool-size (COURIER_POOL_SIZE)", courierPoolSize, 1);
     }
 

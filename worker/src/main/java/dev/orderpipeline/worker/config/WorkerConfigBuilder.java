@@ -38,6 +38,7 @@ public final class WorkerConfigBuilder {
     private SimulationSettings simulation = StepSettings.DEFAULTS.simulation();
     private StepServices services = StepSettings.DEFAULTS.services();
     private int courierPoolSize = StepSettings.DEFAULTS.courierPoolSize();
+    private ServiceGuarding guarding = StepSettings.DEFAULTS.guarding();
 
     private RetryPolicy retry = RetryPolicy.DEFAULTS;
     private int httpPort = HttpSettings.ANY_FREE_PORT.port();
@@ -53,7 +54,7 @@ public final class WorkerConfigBuilder {
                 new Topics(ordersTopic, resultsTopic, deadLetterTopic, createTopics, topicPartitions),
                 new DeliverySettings(delivery, commitInterval, ordering),
                 new Flow(maxInFlight, orderDeadline, compensationDeadline, drainBudget, maxOrderBytes),
-                new StepSettings(simulation, services, courierPoolSize),
+                new StepSettings(simulation, services, courierPoolSize, guarding),
                 retry,
                 new HttpSettings(httpPort));
     }
@@ -204,7 +205,8 @@ public final class WorkerConfigBuilder {
     public WorkerConfigBuilder steps(StepSettings steps) {
         return simulation(steps.simulation())
                 .services(steps.services())
-                .courierPoolSize(steps.courierPoolSize());
+                .courierPoolSize(steps.courierPoolSize())
+                .guarding(steps.guarding());
     }
 
     public WorkerConfigBuilder simulation(SimulationSettings simulation) {
@@ -220,6 +222,12 @@ public final class WorkerConfigBuilder {
 
     public WorkerConfigBuilder courierPoolSize(int courierPoolSize) {
         this.courierPoolSize = courierPoolSize;
+        return this;
+    }
+
+    /** Circuit breakers and bulkheads around the HTTP steps' calls. */
+    public WorkerConfigBuilder guarding(ServiceGuarding guarding) {
+        this.guarding = guarding;
         return this;
     }
 

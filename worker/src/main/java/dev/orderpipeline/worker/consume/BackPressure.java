@@ -1,5 +1,6 @@
 package dev.orderpipeline.worker.consume;
 
+import dev.orderpipeline.worker.guard.StartGate;
 import dev.orderpipeline.worker.offsets.OwnedPartitions;
 import java.util.Collection;
 import java.util.HashSet;
@@ -12,7 +13,9 @@ import org.apache.kafka.common.TopicPartition;
  * Starts waiting records while there is room, and pauses fetching while there is none, so
  * that memory stays bounded: at {@code maxInFlight} records running or waiting every partition
  * is paused; a partition whose records wait beyond its start window is paused alone, so that it
- * does not take the others' room. Runs on the poll thread, which owns the consumer; only
+ * does not take the others' room. The services' breakers lower the limit through the
+ * {@link StartGate} (to none while one is open, to its probes while half-open): then records
+ * wait unstarted and fetching pauses, and the consumer keeps polling. Runs on the poll thread, which owns the consumer; only
  * {@link #waiting()} is read elsewhere.
  */
 final class BackPressure {
@@ -22,6 +25,7 @@ final class BackPressure {
     private final OwnedPartitions owned;
     private final InFlight inFlight;
     private final int maxInFlight;
+    private final StartGate gate;
 
     // Poll thread only.
     private final Set<TopicPartition> pausedByUs = new HashSet<>();
@@ -31,7 +35,8 @@ final class BackPressure {
     private volatile int waitingCount;
 
     BackPressure(Consumer<byte[], byte[]> consumer, DispatchQueue queue, OwnedPartitions owned, InFlight inFlight,
-                 int maxInFlight) {
+                 int maxInFlight, StartGate gate) {
+        this.gate = gate;
         this.consumer = consumer;
         this.queue = queue;
         this.owned = owned;
@@ -46,14 +51,15 @@ final class BackPressure {
      * records wait beyond its window, so that it does not take the others' room.
      */
     void dispatchWaiting() {
-        while (inFlight.count() < maxInFlight) {
+        int limit = gate.allowance(maxInFlight);
+        while (inFlight.count() < limit) {
             ConsumerRecord<byte[], byte[]> record = queue.next();
             if (record == null) {
                 break;
             }
             inFlight.start(record);
         }
-        Set<TopicPartition> pause = inFlight.count() + queue.waiting() >= maxInFlight
+        Set<TopicPartition> pause = inFlight.count() + queue.waiting() >= limit
                 ? consumer.assignment() : queue.heldPartitions();
         if (!pause.isEmpty() && !pausedByUs.containsAll(pause)) {
             Set<TopicPartition> toPause = new HashSet<>(pause);

@@ -4,6 +4,7 @@ import dev.orderpipeline.worker.commit.Committer;
 import dev.orderpipeline.worker.config.DeliverySettings;
 import dev.orderpipeline.worker.config.Flow;
 import dev.orderpipeline.worker.config.Ordering;
+import dev.orderpipeline.worker.guard.StartGate;
 import dev.orderpipeline.worker.observe.PollHealth;
 import dev.orderpipeline.worker.observe.WorkerMetrics;
 import dev.orderpipeline.worker.offsets.GroupCommits;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * <p>Records of one partition run at the same time as far as the {@link Ordering} allows (by
  * default, records with the same key run one after the other). When {@code maxInFlight} records
  * are running or waiting, it pauses every partition and keeps polling, so the group membership
- * never lapses, and resumes when there is room ({@link BackPressure}). Its parts, all on this
+ * never lapses, and resumes when there is room ({@link BackPressure}); the same while a
+ * service's circuit breaker holds new orders back ({@link StartGate}). Its parts, all on this
  * thread: {@link Rebalance} (the listener), {@link Adoption} (newly assigned partitions),
  * {@link Commits} (when to commit, the rewind after an abort), {@link Drain} (the stop).
  */
@@ -124,7 +126,8 @@ public final class PollLoop implements Runnable, WorkerMetrics.Load {
     private final CountDownLatch ended = new CountDownLatch(1);
 
     public PollLoop(Consumer<byte[], byte[]> consumer, Committer committer, OrderHandler handler, ExecutorService orderThreads,
-                    Settings settings, Clock clock, WorkerMetrics metrics, PollHealth health, GroupCommits groupCommits) {
+                    Settings settings, Clock clock, WorkerMetrics metrics, PollHealth health, GroupCommits groupCommits,
+                    StartGate gate) {
         this.consumer = consumer;
         this.committer = committer;
         this.settings = settings;
@@ -132,7 +135,7 @@ public final class PollLoop implements Runnable, WorkerMetrics.Load {
         this.owned = new OwnedPartitions(metrics, groupCommits);
         this.waiting = new DispatchQueue(settings.ordering(), owned::startLimit);
         this.inFlight = new InFlight(handler, orderThreads, committer, owned, waiting, topicPartitions);
-        this.pressure = new BackPressure(consumer, waiting, owned, inFlight, settings.maxInFlight());
+        this.pressure = new BackPressure(consumer, waiting, owned, inFlight, settings.maxInFlight(), gate);
         this.heartbeat = new Heartbeat(consumer, health, clock, inFlight, pressure);
         this.commits = new Commits(committer, consumer, owned, inFlight, pressure, clock, settings.commitInterval());
         this.adoption = new Adoption(consumer, owned, pressure, clock);

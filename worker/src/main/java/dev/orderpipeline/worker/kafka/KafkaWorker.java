@@ -11,6 +11,7 @@ import dev.orderpipeline.worker.config.KafkaConnection;
 import dev.orderpipeline.worker.config.Topics;
 import dev.orderpipeline.worker.config.WorkerConfig;
 import dev.orderpipeline.worker.consume.PollLoop;
+import dev.orderpipeline.worker.guard.StartGate;
 import dev.orderpipeline.worker.observe.PollHealth;
 import dev.orderpipeline.worker.observe.WorkerMetrics;
 import dev.orderpipeline.worker.offsets.GroupCommits;
@@ -110,7 +111,7 @@ public final class KafkaWorker implements AutoCloseable {
     private final ScheduledExecutorService clientMetricsRefresher;
 
     private KafkaWorker(Settings settings, OrderPipeline pipeline, OrderCodec codec, Clock clock, WorkerMetrics metrics,
-                        PollHealth health) {
+                        PollHealth health, StartGate gate) {
         this.producer = new KafkaProducer<>(ClientProperties.producer(settings));
         Map<String, Object> consumerProps = ClientProperties.consumer(settings);
         KafkaConsumer<byte[], byte[]> consumer = null;
@@ -156,7 +157,7 @@ public final class KafkaWorker implements AutoCloseable {
         this.loop = new PollLoop(consumer, committer, handler,
                 Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("order-", 1).factory()),
                 loopSettings, clock, metrics, health, GroupCommits.of(admin, settings.kafka().groupId(), stable,
-                        String.valueOf(consumerProps.get(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG))));
+                        String.valueOf(consumerProps.get(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG))), gate);
         metrics.bindLoad(loop, settings.flow().maxInFlight());
         this.pollThread = Thread.ofPlatform().name("order-poll").unstarted(loop);
     }
@@ -207,10 +208,11 @@ public final class KafkaWorker implements AutoCloseable {
      *
      * @param metrics where outcomes, load and the clients' metrics are counted
      * @param health  where the poll thread tells the health endpoints how it is doing
+     * @param gate    how many orders the services' circuit breakers let run now
      */
     public static KafkaWorker start(Settings settings, OrderPipeline pipeline, OrderCodec codec, Clock clock,
-                                    WorkerMetrics metrics, PollHealth health) {
-        KafkaWorker worker = new KafkaWorker(settings, pipeline, codec, clock, metrics, health);
+                                    WorkerMetrics metrics, PollHealth health, StartGate gate) {
+        KafkaWorker worker = new KafkaWorker(settings, pipeline, codec, clock, metrics, health, gate);
         worker.pollThread.start();
         return worker;
     }

@@ -2,7 +2,9 @@ package dev.orderpipeline.worker.observe;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Liveness and readiness, decided from what the poll thread published in {@link PollHealth}.
@@ -16,6 +18,9 @@ import java.util.function.BooleanSupplier;
  *   <li><b>ready</b>: live, running (not starting or stopping), connected to at least one
  *       broker and holding at least one partition, so it is taking orders. A poll thread that
  *       has not polled for {@link #READY_STALE_AFTER} while no broker is reachable is not.
+ *       A service's circuit breaker that is not closed leaves it ready (200: the worker is
+ *       fine, a restart or another instance would meet the same dead service) but adds
+ *       {@code "degraded":{"vendor":"open"}} to the body, so a dashboard shows why no orders flow.
  * </ul>
  * Thread-safe.
  */
@@ -37,14 +42,23 @@ public final class HealthCheck {
     private final Duration staleAfter;
     private final BooleanSupplier kafkaReachable;
     private final Clock clock;
+    private final Supplier<Map<String, String>> degraded;
+
+    /** Without circuit breakers. */
+    public HealthCheck(PollHealth poll, Duration staleAfter, BooleanSupplier kafkaReachable, Clock clock) {
+        this(poll, staleAfter, kafkaReachable, clock, Map::of);
+    }
 
     /**
      * @param staleAfter     no poll for this long means the poll thread is stuck (if Kafka is
      *                       reachable); see {@link #staleAfter(Duration)}
      * @param kafkaReachable whether a broker accepts connections now ({@link KafkaReachability});
      *                       asked only when the poll thread is late, from the HTTP thread
+     * @param degraded       the services whose circuit breaker is not closed, with its state
      */
-    public HealthCheck(PollHealth poll, Duration staleAfter, BooleanSupplier kafkaReachable, Clock clock) {
+    public HealthCheck(PollHealth poll, Duration staleAfter, BooleanSupplier kafkaReachable, Clock clock,
+                       Supplier<Map<String, String>> degraded) {
+        this.degraded = degraded;
         this.poll = poll;
         this.staleAfter = staleAfter;
         this.kafkaReachable = kafkaReachable;
@@ -94,11 +108,23 @@ public final class HealthCheck {
             reason = null;
         }
         String load = "\"partitions\":" + poll.partitions() + ",\"inFlight\":" + poll.inFlight()
-                + ",\"waiting\":" + poll.waiting();
+                + ",\"waiting\":" + poll.waiting() + degraded();
         if (reason == null) {
             return new Answer(200, "{\"status\":\"UP\"," + load + "}");
         }
         return new Answer(503, "{\"status\":\"DOWN\",\"reason\":\"" + reason + "\"," + load + "}");
+    }
+
+    /** {@code ,"degraded":{"vendor":"open"}}, or nothing while every breaker is closed. */
+    private String degraded() {
+        Map<String, String> open = degraded.get();
+        if (open.isEmpty()) {
+            return "";
+        }
+        StringBuilder json = new StringBuilder(",\"degraded\":{");
+        open.forEach((service, state) -> json.append(json.charAt(json.length() - 1) == '{' ? "" : ",")
+                .append('"').append(service).append("\":\"").append(state).append('"'));
+        return json.append('}').toString();
     }
 
     private boolean pollLate() {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.orderpipeline.contract.Durations;
 import dev.orderpipeline.worker.config.EffectiveConfig.Setting;
 import dev.orderpipeline.worker.config.EffectiveConfig.Source;
+import dev.orderpipeline.worker.config.ServiceGuarding;
 import dev.orderpipeline.worker.config.WorkerConfig;
 import dev.orderpipeline.worker.config.Delivery;
 import dev.orderpipeline.worker.config.Ordering;
@@ -93,6 +94,20 @@ class MainTest {
                         "--kafka transaction.timeout.ms: must be a positive number of milliseconds, got soon"),
                 Arguments.of(new String[] {"--bootstrap-servers", "127.0.0.1:9092", "--log-format", "xml"},
                         "--log-format (LOG_FORMAT): \"xml\" is not one of text, json"),
+                Arguments.of(new String[] {"--bootstrap-servers", "127.0.0.1:9092", "--breakers", "maybe"},
+                        "--breakers (BREAKERS): \"maybe\" is not one of on, off"),
+                Arguments.of(new String[] {"--bootstrap-servers", "127.0.0.1:9092", "--breaker-failure-rate", "0"},
+                        "--breaker-failure-rate (BREAKER_FAILURE_RATE): must be a percentage 1..100, got 0"),
+                Arguments.of(new String[] {"--bootstrap-servers", "127.0.0.1:9092", "--breaker-window", "1"},
+                        "--breaker-window (BREAKER_WINDOW): must be at least 2, got 1"),
+                Arguments.of(new String[] {"--bootstrap-servers", "127.0.0.1:9092", "--breaker-open-wait", "0s"},
+                        "--breaker-open-wait (BREAKER_OPEN_WAIT): must be a positive duration"),
+                Arguments.of(new String[] {"--bootstrap-servers", "127.0.0.1:9092", "--breaker-probes", "0"},
+                        "--breaker-probes (BREAKER_PROBES): must be at least 1, got 0"),
+                Arguments.of(new String[] {"--bootstrap-servers", "127.0.0.1:9092", "--breaker-longest-pause", "forever"},
+                        "--breaker-longest-pause (BREAKER_LONGEST_PAUSE): "),
+                Arguments.of(new String[] {"--bootstrap-servers", "127.0.0.1:9092", "--bulkhead-max-calls", "0"},
+                        "--bulkhead-max-calls (BULKHEAD_MAX_CALLS): must be at least 1, got 0"),
                 Arguments.of(new String[] {"--no-such-flag"}, "Unknown option: '--no-such-flag'"));
     }
 
@@ -271,6 +286,21 @@ class MainTest {
                 .httpPort(8080)
                 .build();
         assertEquals(want, got);
+    }
+
+    @Test
+    void breakers_areOnByDefault_offByFlagOrEnvironment_andTheirSettingsReachTheConfig() {
+        assertTrue(parse(Map.of(), "--bootstrap-servers", "b:9092").config().steps().guarding().breakers());
+        assertFalse(parse(Map.of(), "--bootstrap-servers", "b:9092", "--breakers", "off").config().steps().guarding()
+                .breakers());
+        assertFalse(parse(Map.of("BREAKERS", "off"), "--bootstrap-servers", "b:9092").config().steps().guarding()
+                .breakers());
+
+        ServiceGuarding got = parse(Map.of("BREAKER_OPEN_WAIT", "750ms"), "--bootstrap-servers", "b:9092",
+                "--breaker-failure-rate", "25", "--breaker-window", "8", "--breaker-probes", "1",
+                "--breaker-longest-pause", "90s", "--bulkhead-max-calls", "12").config().steps().guarding();
+
+        assertEquals(new ServiceGuarding(true, 25, 8, Duration.ofMillis(750), 1, Duration.ofSeconds(90), 12), got);
     }
 
     @Test

@@ -22,7 +22,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -256,6 +259,27 @@ class HttpEndpointsTest {
         endpoints.close();
 
         assertThrows(IOException.class, () -> get("/health/live"));
+    }
+
+    @Test
+    void ready_staysUp_whileABreakerIsOpen_andSaysWhichInItsBody() throws Exception {
+        AtomicReference<Map<String, String>> degraded = new AtomicReference<>(Map.of());
+        endpoints.close();
+        endpoints = HttpEndpoints.start(0, metrics, new HealthCheck(poll, STALE_AFTER, kafka, clock, degraded::get));
+        poll.polled(clock.instant(), 3, 1);
+        poll.load(0, 40);
+        assertAnswer(get("/health/ready"), 200, "{\"status\":\"UP\",\"partitions\":3,\"inFlight\":0,\"waiting\":40}");
+
+        Map<String, String> open = new LinkedHashMap<>();
+        open.put("vendor", "open");
+        open.put("courier", "half_open");
+        degraded.set(open);
+
+        assertAnswer(get("/health/ready"), 200, "{\"status\":\"UP\",\"partitions\":3,\"inFlight\":0,\"waiting\":40,"
+                + "\"degraded\":{\"vendor\":\"open\",\"courier\":\"half_open\"}}");
+        poll.stopping();
+        assertAnswer(get("/health/ready"), 503, "{\"status\":\"DOWN\",\"reason\":\"stopping\",\"partitions\":3,"
+                + "\"inFlight\":0,\"waiting\":40,\"degraded\":{\"vendor\":\"open\",\"courier\":\"half_open\"}}");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.orderpipeline.worker.steps.http;
 
 import dev.orderpipeline.contract.OrderPlaced;
+import dev.orderpipeline.worker.guard.ServiceGuard;
 import dev.orderpipeline.worker.steps.CourierDispatcher;
 import dev.orderpipeline.worker.steps.CourierPool;
 import dev.orderpipeline.worker.steps.NoCourierAvailableException;
@@ -36,11 +37,18 @@ public final class HttpCourierDispatcher implements CourierDispatcher {
     private final HttpStepCall cancelCall;
     private final CourierPool pool;
 
+    /** Without a breaker or a bulkhead. */
     public HttpCourierDispatcher(HttpClient client, URI baseUrl, CourierPool pool) {
+        this(client, baseUrl, pool, ServiceGuard.none("courier"));
+    }
+
+    /** Each dispatch through {@code guard}; each cancellation through its bulkhead only. */
+    public HttpCourierDispatcher(HttpClient client, URI baseUrl, CourierPool pool, ServiceGuard guard) {
         this.call = new HttpStepCall(client, baseUrl.resolve(PATH), "courier service",
-                (message, cause) -> new NoCourierAvailableException(message, cause), /* declinable= */ false);
+                (message, cause) -> new NoCourierAvailableException(message, cause), /* declinable= */ false, guard);
         this.cancelCall = new HttpStepCall(client, baseUrl.resolve(CANCEL_PATH), "courier service (cancellation)",
-                (message, cause) -> new NoCourierAvailableException(message, cause), /* declinable= */ false);
+                (message, cause) -> new NoCourierAvailableException(message, cause),
+                /* declinable= */ false, guard.withoutBreaker());
         this.pool = pool;
     }
 

@@ -1,6 +1,7 @@
 package dev.orderpipeline.worker.steps.http;
 
 import dev.orderpipeline.contract.OrderPlaced;
+import dev.orderpipeline.worker.guard.ServiceGuard;
 import dev.orderpipeline.worker.steps.PaymentGateway;
 import dev.orderpipeline.worker.steps.StepContext;
 import dev.orderpipeline.worker.steps.StepException;
@@ -27,11 +28,18 @@ public final class HttpPaymentGateway implements PaymentGateway {
     private final HttpStepCall call;
     private final HttpStepCall voidCall;
 
+    /** Without a breaker or a bulkhead. */
     public HttpPaymentGateway(HttpClient client, URI baseUrl) {
+        this(client, baseUrl, ServiceGuard.none("payment"));
+    }
+
+    /** Each call through {@code guard}; each void through its bulkhead only. */
+    public HttpPaymentGateway(HttpClient client, URI baseUrl, ServiceGuard guard) {
         this.call = new HttpStepCall(client, baseUrl.resolve(PATH), "payment provider",
-                (message, cause) -> new VendorUnavailableException(message, cause), /* declinable= */ true);
+                (message, cause) -> new VendorUnavailableException(message, cause), /* declinable= */ true, guard);
         this.voidCall = new HttpStepCall(client, baseUrl.resolve(VOID_PATH), "payment provider (void)",
-                (message, cause) -> new VendorUnavailableException(message, cause), /* declinable= */ false);
+                (message, cause) -> new VendorUnavailableException(message, cause),
+                /* declinable= */ false, guard.withoutBreaker());
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orderpipeline.contract.OrderCodec;
+import dev.orderpipeline.worker.guard.ServiceGuard;
 import dev.orderpipeline.worker.steps.PaymentDeclinedException;
 import dev.orderpipeline.worker.steps.StepContext;
 import dev.orderpipeline.worker.steps.StepException;
@@ -49,12 +50,16 @@ final class HttpStepCall {
     private final String service;
     private final Unavailable unavailable;
     private final boolean declinable;
+    private final ServiceGuard guard;
 
     /**
      * @param service    names the service in failure messages, e.g. {@code payment}
      * @param declinable whether 402 means a business decline (payment only)
+     * @param guard      the service's circuit breaker and bulkhead around each call
      */
-    HttpStepCall(HttpClient client, URI endpoint, String service, Unavailable unavailable, boolean declinable) {
+    HttpStepCall(HttpClient client, URI endpoint, String service, Unavailable unavailable, boolean declinable,
+                 ServiceGuard guard) {
+        this.guard = Objects.requireNonNull(guard, "guard");
         this.client = Objects.requireNonNull(client, "client");
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
         this.service = service;
@@ -73,30 +78,55 @@ final class HttpStepCall {
      * @throws UnexpectedResponseException an answer that means our request is wrong: {@code internal}
      */
     String post(Map<String, ?> body, StepContext context) throws InterruptedException, StepException {
-        Duration remaining = context.remaining();
-        if (remaining.toMillis() <= 0) {
-            // HttpRequest.timeout must be positive; the call could not finish anyway.
-            throw new UncheckedIOException(new HttpTimeoutException(service + " not called: the order's deadline has passed"));
-        }
-        HttpRequest request = HttpRequest.newBuilder(endpoint)
-                .timeout(remaining)
-                .header("Content-Type", "application/json")
-                .header(DEADLINE_HEADER, Long.toString(remaining.toMillis()))
-                .header(IDEMPOTENCY_HEADER, context.idempotencyKey())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(json(body)))
-                .build();
         HttpResponse<String> response;
-        try {
-            response = client.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (HttpConnectTimeoutException e) {
-            throw unavailable.of(service + " unreachable at " + endpoint + ": connect timed out", e);
-        } catch (HttpTimeoutException e) {
-            throw new UncheckedIOException(service + " did not answer within " + remaining.toMillis() + " ms", e);
-        } catch (IOException e) {
-            // Refused, reset, closed mid-answer: the service is down or going down.
-            throw unavailable.of(service + " unreachable at " + endpoint + ": " + e, e);
+        // Refused at once while the breaker is open; waits for a call slot within the deadline,
+        // so the time left is measured after the wait.
+        try (ServiceGuard.Permit permit = enter()) {
+            Duration remaining = context.remaining();
+            if (remaining.toMillis() <= 0) {
+                // HttpRequest.timeout must be positive; the call could not finish anyway.
+                throw new UncheckedIOException(new HttpTimeoutException(service + " not called: the order's deadline has passed"));
+            }
+            HttpRequest request = HttpRequest.newBuilder(endpoint)
+                    .timeout(remaining)
+                    .header("Content-Type", "application/json")
+                    .header(DEADLINE_HEADER, Long.toString(remaining.toMillis()))
+                    .header(IDEMPOTENCY_HEADER, context.idempotencyKey())
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(json(body)))
+                    .build();
+            try {
+                response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (HttpConnectTimeoutException e) {
+                permit.failed(e);
+                throw unavailable.of(service + " unreachable at " + endpoint + ": connect timed out", e);
+            } catch (HttpTimeoutException e) {
+                permit.failed(e);
+                throw new UncheckedIOException(service + " did not answer within " + remaining.toMillis() + " ms", e);
+            } catch (IOException e) {
+                // Refused, reset, closed mid-answer: the service is down or going down.
+                permit.failed(e);
+                throw unavailable.of(service + " unreachable at " + endpoint + ": " + e, e);
+            }
+            // Cancelled mid-call (InterruptedException above): neither, the permit is given back.
+            int status = response.statusCode();
+            if (status == 429 || status >= 500) {
+                permit.failed(new IOException(service + " answered " + status));
+            } else {
+                permit.answered();
+            }
         }
         return map(response, context.idempotencyKey());
+    }
+
+    private ServiceGuard.Permit enter() throws InterruptedException, StepException {
+        try {
+            return guard.enter();
+        } catch (ServiceGuard.CircuitOpenException e) {
+            throw unavailable.of(e.getMessage(), e);
+        } catch (ServiceGuard.NoSlotException e) {
+            // Waiting for a slot took the order's deadline: the order's usual timeout.
+            throw new UncheckedIOException(new HttpTimeoutException(e.getMessage()));
+        }
     }
 
     private String map(HttpResponse<String> response, String key) throws StepException {

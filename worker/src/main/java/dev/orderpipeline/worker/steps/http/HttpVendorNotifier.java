@@ -1,6 +1,7 @@
 package dev.orderpipeline.worker.steps.http;
 
 import dev.orderpipeline.contract.OrderPlaced;
+import dev.orderpipeline.worker.guard.ServiceGuard;
 import dev.orderpipeline.worker.steps.StepContext;
 import dev.orderpipeline.worker.steps.StepException;
 import dev.orderpipeline.worker.steps.VendorNotifier;
@@ -24,11 +25,18 @@ public final class HttpVendorNotifier implements VendorNotifier {
     private final HttpStepCall call;
     private final HttpStepCall retractCall;
 
+    /** Without a breaker or a bulkhead. */
     public HttpVendorNotifier(HttpClient client, URI baseUrl) {
+        this(client, baseUrl, ServiceGuard.none("vendor"));
+    }
+
+    /** Each call through {@code guard}; each retraction through its bulkhead only. */
+    public HttpVendorNotifier(HttpClient client, URI baseUrl, ServiceGuard guard) {
         this.call = new HttpStepCall(client, baseUrl.resolve(PATH), "vendor system",
-                (message, cause) -> new VendorUnavailableException(message, cause), /* declinable= */ false);
+                (message, cause) -> new VendorUnavailableException(message, cause), /* declinable= */ false, guard);
         this.retractCall = new HttpStepCall(client, baseUrl.resolve(RETRACT_PATH), "vendor system (retraction)",
-                (message, cause) -> new VendorUnavailableException(message, cause), /* declinable= */ false);
+                (message, cause) -> new VendorUnavailableException(message, cause),
+                /* declinable= */ false, guard.withoutBreaker());
     }
 
     @Override
