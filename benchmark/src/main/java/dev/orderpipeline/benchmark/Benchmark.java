@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -213,11 +214,30 @@ public final class Benchmark {
             if (only == null || only.contains(w.name())) {
                 chosen.add(w);
                 if (baselineJar != null && !w.raw()) {
-                    chosen.add(w.onBaseline()); // right after it, so both meet the same state of the machine
+                    chosen.add(w.onBaseline()); // next to it, so both meet the same state of the machine
                 }
             }
         }
         return chosen;
+    }
+
+    /**
+     * {@code workloads} in the order {@code round} runs them: a workload and its baseline run
+     * back to back, the baseline second in odd rounds and first in even ones, so that neither
+     * build always meets the state the other leaves behind (a broker busy compacting, a warm
+     * page cache, another process's burst).
+     */
+    static List<Workload> inRoundOrder(List<Workload> workloads, int round) {
+        List<Workload> ordered = new ArrayList<>(workloads);
+        if (round % 2 == 0) {
+            for (int i = 0; i + 1 < ordered.size(); i++) {
+                if (!ordered.get(i).baseline() && ordered.get(i + 1).baseline()) {
+                    Collections.swap(ordered, i, i + 1);
+                    i++;
+                }
+            }
+        }
+        return ordered;
     }
 
     private void compare(String[] args) throws Exception {
@@ -228,7 +248,7 @@ public final class Benchmark {
         String began = STAMP.format(Instant.now());
         long t0 = System.nanoTime();
         for (int round = 1; round <= rounds; round++) {
-            for (Workload w : workloads) {
+            for (Workload w : inRoundOrder(workloads, round)) {
                 long t = System.nanoTime();
                 Result r = run(w, round, List.of(), Duration.ofSeconds(150), true);
                 byName.get(w.name()).add(r);

@@ -101,7 +101,7 @@ final class Report {
      */
     static String baselineComparison(List<Summary> summaries, String baselineJar) {
         var sb = new StringBuilder("## Against the baseline build\n\n");
-        sb.append("Baseline: `").append(baselineJar).append("`, run right after each workload in every round.\n\n");
+        sb.append("Baseline: `").append(baselineJar).append("`, run next to each workload in every round: after it in odd rounds, before it in even ones.\n\n");
         sb.append("| workload | orders/s | baseline orders/s | ratio | worker CPU µs/order | baseline µs/order | CPU ratio (baseline / this) "
                 + "| p99 ms | baseline p99 ms |\n");
         sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
