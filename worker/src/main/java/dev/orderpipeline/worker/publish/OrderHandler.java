@@ -8,6 +8,7 @@ import dev.orderpipeline.contract.OrderStatus;
 import dev.orderpipeline.contract.SenderText;
 import dev.orderpipeline.worker.observe.WorkerMetrics;
 import dev.orderpipeline.worker.pipeline.OrderPipeline;
+import dev.orderpipeline.worker.trace.OrderSpans;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -33,9 +34,12 @@ public final class OrderHandler {
     private final OutcomePublisher publisher;
     private final WorkerMetrics metrics;
     private final Clock clock;
+    private final OrderSpans spans;
 
+    /** @param spans starts each record's span ({@link OrderSpans#OFF} when tracing is off) */
     public OrderHandler(OrderCodec codec, OrderPipeline pipeline, OutcomePublisher publisher, WorkerMetrics metrics,
-                        Clock clock) {
+                        Clock clock, OrderSpans spans) {
+        this.spans = spans;
         this.codec = codec;
         this.pipeline = pipeline;
         this.publisher = publisher;
@@ -80,15 +84,23 @@ public final class OrderHandler {
     public void handle(ConsumerRecord<byte[], byte[]> record, PublishGate gate, Acknowledgement acknowledgement)
             throws InterruptedException, OutcomePublisher.PublishException {
         Instant receivedAt = clock.instant();
-        switch (decode(record)) {
-            case DecodedOrder.Valid valid -> process(valid.order(), receivedAt, gate, acknowledgement);
-            case DecodedOrder.Invalid invalid -> acknowledgement.acknowledged(reject(record, invalid, receivedAt, gate), null);
+        // Current on this thread while the record is handled: the steps' spans, the log lines'
+        // trace ids and the trace headers of what is sent all come from it.
+        try (OrderSpans.OrderSpan span = spans.start(record)) {
+            switch (decode(record)) {
+                case DecodedOrder.Valid valid -> process(valid.order(), receivedAt, gate, acknowledgement, span);
+                case DecodedOrder.Invalid invalid -> {
+                    span.deadLettered(invalid);
+                    acknowledgement.acknowledged(reject(record, invalid, receivedAt, gate), null);
+                }
+            }
         }
     }
 
-    private void process(OrderPlaced order, Instant receivedAt, PublishGate gate, Acknowledgement acknowledgement)
-            throws InterruptedException {
+    private void process(OrderPlaced order, Instant receivedAt, PublishGate gate, Acknowledgement acknowledgement,
+                         OrderSpans.OrderSpan span) throws InterruptedException {
         OrderOutcome outcome = pipeline.process(order, receivedAt);
+        span.outcome(outcome);
         if (!gate.tryBeginPublish()) {
             log.info("order_id={} finished after its partition was revoked; its new owner answers it",
                     SenderText.of(order.orderId()));

@@ -7,6 +7,7 @@ import dev.orderpipeline.worker.steps.NoCourierAvailableException;
 import dev.orderpipeline.worker.steps.StepContext;
 import dev.orderpipeline.worker.steps.StepException;
 import java.net.URI;
+import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.net.http.HttpClient;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,10 +38,15 @@ public final class HttpCourierDispatcher implements CourierDispatcher {
     private final CourierPool pool;
 
     public HttpCourierDispatcher(HttpClient client, URI baseUrl, CourierPool pool) {
+        this(client, baseUrl, pool, TextMapPropagator.noop());
+    }
+
+    /** @param propagator puts the calling thread's trace context into every request's headers */
+    public HttpCourierDispatcher(HttpClient client, URI baseUrl, CourierPool pool, TextMapPropagator propagator) {
         this.call = new HttpStepCall(client, baseUrl.resolve(PATH), "courier service",
-                (message, cause) -> new NoCourierAvailableException(message, cause), /* declinable= */ false);
+                (message, cause) -> new NoCourierAvailableException(message, cause), /* declinable= */ false, propagator);
         this.cancelCall = new HttpStepCall(client, baseUrl.resolve(CANCEL_PATH), "courier service (cancellation)",
-                (message, cause) -> new NoCourierAvailableException(message, cause), /* declinable= */ false);
+                (message, cause) -> new NoCourierAvailableException(message, cause), /* declinable= */ false, propagator);
         this.pool = pool;
     }
 

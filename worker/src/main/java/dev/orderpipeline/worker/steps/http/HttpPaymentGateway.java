@@ -6,6 +6,7 @@ import dev.orderpipeline.worker.steps.StepContext;
 import dev.orderpipeline.worker.steps.StepException;
 import dev.orderpipeline.worker.steps.VendorUnavailableException;
 import java.net.URI;
+import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.net.http.HttpClient;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,10 +29,15 @@ public final class HttpPaymentGateway implements PaymentGateway {
     private final HttpStepCall voidCall;
 
     public HttpPaymentGateway(HttpClient client, URI baseUrl) {
+        this(client, baseUrl, TextMapPropagator.noop());
+    }
+
+    /** @param propagator puts the calling thread's trace context into every request's headers */
+    public HttpPaymentGateway(HttpClient client, URI baseUrl, TextMapPropagator propagator) {
         this.call = new HttpStepCall(client, baseUrl.resolve(PATH), "payment provider",
-                (message, cause) -> new VendorUnavailableException(message, cause), /* declinable= */ true);
+                (message, cause) -> new VendorUnavailableException(message, cause), /* declinable= */ true, propagator);
         this.voidCall = new HttpStepCall(client, baseUrl.resolve(VOID_PATH), "payment provider (void)",
-                (message, cause) -> new VendorUnavailableException(message, cause), /* declinable= */ false);
+                (message, cause) -> new VendorUnavailableException(message, cause), /* declinable= */ false, propagator);
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.orderpipeline.worker.steps.StepException;
 import dev.orderpipeline.worker.steps.VendorNotifier;
 import dev.orderpipeline.worker.steps.VendorUnavailableException;
 import java.net.URI;
+import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.net.http.HttpClient;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,10 +26,15 @@ public final class HttpVendorNotifier implements VendorNotifier {
     private final HttpStepCall retractCall;
 
     public HttpVendorNotifier(HttpClient client, URI baseUrl) {
+        this(client, baseUrl, TextMapPropagator.noop());
+    }
+
+    /** @param propagator puts the calling thread's trace context into every request's headers */
+    public HttpVendorNotifier(HttpClient client, URI baseUrl, TextMapPropagator propagator) {
         this.call = new HttpStepCall(client, baseUrl.resolve(PATH), "vendor system",
-                (message, cause) -> new VendorUnavailableException(message, cause), /* declinable= */ false);
+                (message, cause) -> new VendorUnavailableException(message, cause), /* declinable= */ false, propagator);
         this.retractCall = new HttpStepCall(client, baseUrl.resolve(RETRACT_PATH), "vendor system (retraction)",
-                (message, cause) -> new VendorUnavailableException(message, cause), /* declinable= */ false);
+                (message, cause) -> new VendorUnavailableException(message, cause), /* declinable= */ false, propagator);
     }
 
     @Override
