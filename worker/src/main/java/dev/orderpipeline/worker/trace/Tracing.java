@@ -79,7 +79,10 @@ public final class Tracing implements AutoCloseable {
                 "otel.service.name", DEFAULT_SERVICE_NAME,
                 // Traces only: the worker's metrics are Prometheus's (/metrics), its logs slf4j's.
                 "otel.metrics.exporter", "none",
-                "otel.logs.exporter", "none");
+                "otel.logs.exporter", "none",
+                // The OTLP standard's default; the SDK's own is gRPC, which needs a sender (OkHttp
+                // or grpc-java) that the worker does not ship: it sends with the JDK's HttpClient.
+                "otel.exporter.otlp.protocol", "http/protobuf");
         try {
             return of(AutoConfiguredOpenTelemetrySdk.builder()
                     .addPropertiesSupplier(() -> defaults)
@@ -90,7 +93,8 @@ public final class Tracing implements AutoCloseable {
                     .build()
                     .getOpenTelemetrySdk());
         } catch (ConfigurationException | IllegalArgumentException e) {
-            throw new ConfigException(variable(e.getMessage()), oneLine(e.getMessage())
+            String problem = problem(e);
+            throw new ConfigException(variable(problem, env), problem
                     + "; fix it (docs/operations.md, Tracing) or unset the OTEL_* variables to run without tracing");
         }
     }
@@ -148,10 +152,32 @@ public final class Tracing implements AutoCloseable {
         return properties;
     }
 
-    /** The variable behind the first {@code otel.*} property a message names. */
-    static String variable(String message) {
-        Matcher m = PROPERTY.matcher(message == null ? "" : message);
-        return m.find() ? m.group().toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_') : "OTEL_*";
+    /**
+     * The variable a problem is about: the one behind the first {@code otel.*} property it names,
+     * else the one whose value it quotes.
+     */
+    static String variable(String problem, Map<String, String> env) {
+        Matcher m = PROPERTY.matcher(problem);
+        if (m.find()) {
+            return m.group().toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        }
+        String quoted = null;
+        for (Map.Entry<String, String> entry : env.entrySet()) {
+            String value = entry.getValue() == null ? "" : entry.getValue().strip();
+            if (entry.getKey().startsWith("OTEL_") && !value.isEmpty()
+                    && problem.toLowerCase(Locale.ROOT).contains(value.toLowerCase(Locale.ROOT))
+                    && (quoted == null || value.length() > env.get(quoted).strip().length())) {
+                quoted = entry.getKey();
+            }
+        }
+        return quoted == null ? "OTEL_*" : quoted;
+    }
+
+    /** What autoconfigure said, on one line, with the cause when its own words say nothing. */
+    private static String problem(Exception e) {
+        String problem = oneLine(e.getMessage());
+        Throwable cause = e.getCause();
+        return cause == null || cause == e ? problem : problem + " (" + oneLine(cause.toString()) + ")";
     }
 
     private static String oneLine(String message) {
