@@ -214,7 +214,8 @@ public final class Benchmark {
         for (Workload w : all) {
             if (only == null || only.contains(w.name())) {
                 chosen.add(w);
-                if (baselineJar != null && !w.raw()) {
+                // A traced run has no baseline copy: the baseline build may not trace at all.
+                if (baselineJar != null && !w.raw() && !w.traced()) {
                     chosen.add(w.onBaseline()); // right after it, so both meet the same state of the machine
                 }
             }
