@@ -141,6 +141,7 @@ class TracingIT {
             String key = order.orderId() + ":" + service.name().toLowerCase(java.util.Locale.ROOT);
             StubServices.Request request = stub.requests().stream().filter(r -> key.equals(r.idempotencyKey()))
                     .findFirst().orElseThrow();
+            assertNotNull(request.traceparent(), () -> service + " was called without a traceparent");
             String[] traceparent = request.traceparent().split("-");
             assertEquals(root.getTraceId(), traceparent[1], request::toString);
             assertEquals(steps.get(service.name().toLowerCase(java.util.Locale.ROOT)).getSpanId(), traceparent[2]);
@@ -212,7 +213,8 @@ class TracingIT {
         String key = order.orderId() + ":payment";
         await("the payment call").atMost(WAIT).until(() -> stub.requests().stream().anyMatch(r -> key.equals(r.idempotencyKey())));
         assertTrue(stub.requests().stream().filter(r -> key.equals(r.idempotencyKey()))
-                .allMatch(r -> r.traceparent().contains(SENDER_TRACE_ID)), () -> stub.requests().toString());
+                .allMatch(r -> r.traceparent() != null && r.traceparent().contains(SENDER_TRACE_ID)),
+                () -> stub.requests().toString());
         await("the outcome").atMost(WAIT).until(() -> topics.outcomes().containsKey(order.orderId()));
         String[] outcome = header(topics.outcomeHeaders(order.orderId()), "traceparent").split("-");
         assertEquals(SENDER_TRACE_ID, outcome[1]);
