@@ -227,9 +227,13 @@ public final class OrderPipeline {
 
     /**
      * {@code task}, telling the tracer when it fails for good: that failure cancels the siblings,
-     * and their spans say so. An interrupted task was cancelled itself and tells nothing.
+     * and their spans say so. An interrupted task was cancelled itself and tells nothing. Not
+     * wrapped when nothing is traced: a step thread parks with this frame on its stack.
      */
-    private Callable<Object> tellingFailure(StepName step, Callable<?> task) {
+    private Callable<?> tellingFailure(StepName step, Callable<?> task) {
+        if (tracing == PipelineTracing.NONE) {
+            return task;
+        }
         return () -> {
             try {
                 return task.call();
