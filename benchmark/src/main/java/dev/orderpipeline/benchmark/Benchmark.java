@@ -192,7 +192,7 @@ public final class Benchmark {
                 // to the broker) is a small part of them. Shorter drains measured mostly warm-up and
                 // halved the worker's orders/s.
                 "W0", 400_000, "W1", 200_000, "W2a", 12_000, "W2b", 40_000, "W2c", 200_000, "W3", 800,
-                "W1x", 150_000, "W2x", 150_000));
+                "W1x", 150_000, "W2x", 150_000, "W2t", 200_000));
         if (opts.orders != null) {
             n.putAll(opts.orders);
         }
@@ -207,13 +207,16 @@ public final class Benchmark {
                 Workload.worker("W3", "worker, one order at a time per partition", 20, 5, 1024, "partition", n.get("W3")),
                 // The cost of exactly-once: W1 and W2c with --delivery exactly-once, in the same rounds.
                 w1.exactlyOnce("W1x", n.get("W1x")),
-                w2c.exactlyOnce("W2x", n.get("W2x")));
+                w2c.exactlyOnce("W2x", n.get("W2x")),
+                // The cost of tracing: W2c with every order's spans exported, in the same rounds.
+                w2c.traced("W2t", n.get("W2t")));
         List<String> only = opts.only;
         List<Workload> chosen = new ArrayList<>();
         for (Workload w : all) {
             if (only == null || only.contains(w.name())) {
                 chosen.add(w);
-                if (baselineJar != null && !w.raw()) {
+                // A traced run has no baseline copy: the baseline build may not trace at all.
+                if (baselineJar != null && !w.raw() && !w.traced()) {
                     chosen.add(w.onBaseline()); // next to it, so both meet the same state of the machine
                 }
             }
@@ -274,6 +277,11 @@ public final class Benchmark {
         md.append("```\n\n");
         if (baselineJar != null) {
             md.append(Report.baselineComparison(summaries, opts.baselineJar.toString())).append('\n');
+        }
+        if (!traceNotes.isEmpty()) {
+            md.append("## Traced runs\n\n");
+            traceNotes.forEach(note -> md.append("- ").append(note).append('\n'));
+            md.append('\n');
         }
         md.append(method()).append('\n');
 
@@ -357,6 +365,8 @@ public final class Benchmark {
     // ---------------------------------------------------------------- one run
 
     private String lastRunId;
+    /** What the trace sink received in each traced run, for the report. */
+    private final List<String> traceNotes = new ArrayList<>();
 
     private Result run(Workload w, int round, List<String> extraJvm, Duration timeout, boolean latencyPhase) throws Exception {
         String id = w.name() + "-r" + round + "-" + (++runs);
@@ -418,6 +428,7 @@ public final class Benchmark {
         }
 
         Process p = null;
+        TraceSink sink = null;
         OutcomeReader reader = null;
         double throughput = Double.NaN;
         double steady = Double.NaN;
@@ -432,7 +443,17 @@ public final class Benchmark {
         try {
             reader = new OutcomeReader(bootstrap, out, PARTITIONS, w.orders(), !w.raw(), w.transactional(), milestones);
             long startNanos = System.nanoTime();
-            p = Children.start(cmd, logs.resolve(id + ".log"));
+            if (w.traced()) {
+                sink = TraceSink.start();
+            }
+            p = Children.start(cmd, logs.resolve(id + ".log"), sink == null ? Map.of() : Map.of(
+                    "OTEL_TRACES_EXPORTER", "otlp",
+                    "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", sink.endpoint(),
+                    "OTEL_TRACES_SAMPLER", "always_on",
+                    // Room for a few seconds of spans at full speed: the default queue (2,048)
+                    // drops spans of a backlog drain, and a dropped span costs less than an exported one.
+                    "OTEL_BSP_MAX_QUEUE_SIZE", "65536",
+                    "OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "2048"));
             child.set(p);
             OutcomeReader rd = reader;
             Process proc = p;
@@ -460,6 +481,14 @@ public final class Benchmark {
             }
             if (reader != null) {
                 reader.close();
+            }
+            if (sink != null) {
+                // The worker flushed at its stop: everything it exported has arrived.
+                long orderCount = seen + latencyCount;
+                traceNotes.add(String.format("%s round %d: %d spans in %d OTLP requests for %d orders (%.2f per order)",
+                        w.name(), round, sink.spans(), sink.requests(), orderCount,
+                        orderCount == 0 ? Double.NaN : sink.spans() / (double) orderCount));
+                sink.close();
             }
         }
         int maxRunning = reader.maxRunning();

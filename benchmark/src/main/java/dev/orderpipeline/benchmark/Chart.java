@@ -34,7 +34,7 @@ final class Chart {
     static void write(List<Summary> summaries, String title, Path png) throws IOException {
         // The line of W2 over the in-flight limit: default delivery, the build under test.
         List<Summary> w2 = summaries.stream().filter(s -> s.workload().name().startsWith("W2")
-                        && !s.workload().transactional() && !s.workload().baseline())
+                        && !s.workload().transactional() && !s.workload().baseline() && !s.workload().traced())
                 .sorted(java.util.Comparator.comparingInt(s -> s.workload().maxInFlight())).toList();
         Optional<Summary> w0 = find(summaries, "W0");
         Optional<Summary> w1 = find(summaries, "W1");

@@ -31,11 +31,21 @@ final class Children {
     }
 
     static Process start(List<String> command, Path log) {
+        return start(command, log, java.util.Map.of());
+    }
+
+    /**
+     * Starts {@code command} with {@code env} added to this process's environment, less its
+     * {@code OTEL_*} variables: a child traces only when {@code env} says so.
+     */
+    static Process start(List<String> command, Path log, java.util.Map<String, String> env) {
         try {
-            Process p = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .start();
+                    .redirectOutput(log.toFile());
+            builder.environment().keySet().removeIf(name -> name.startsWith("OTEL_"));
+            builder.environment().putAll(env);
+            Process p = builder.start();
             alive.add(p);
             return p;
         } catch (IOException e) {

@@ -57,9 +57,10 @@ final class Report {
     /** The throughput targets, evaluated on the medians of this run. */
     static List<Target> targets(List<Summary> all) {
         // The targets are for the default mode and the build under test: W1x/W2x show what
-        // exactly-once costs (outcomes visible at their transaction's commit), baselines are for A/B.
+        // exactly-once costs (outcomes visible at their transaction's commit), W2t what tracing
+        // costs, baselines are for A/B.
         List<Summary> summaries = all.stream()
-                .filter(s -> !s.workload().transactional() && !s.workload().baseline()).toList();
+                .filter(s -> !s.workload().transactional() && !s.workload().baseline() && !s.workload().traced()).toList();
         List<Target> out = new ArrayList<>();
         Optional<Summary> w0 = find(summaries, "W0");
         Optional<Summary> w1 = find(summaries, "W1");

@@ -138,8 +138,11 @@ public final class StubServices implements AutoCloseable {
      *
      * @param deadlineMillis the {@code Request-Timeout-Ms} header, or -1 without one
      * @param path           where it was posted: the service's path, or its undo path
+     * @param traceparent    the W3C {@code traceparent} header, or {@code null} without one: the
+     *                       caller's trace, which a real service would continue
      */
-    public record Request(Service service, String idempotencyKey, long deadlineMillis, String body, String path) {
+    public record Request(Service service, String idempotencyKey, long deadlineMillis, String body, String path,
+                          String traceparent) {
 
         /** Whether this request undoes an earlier call (a void or a retraction). */
         public boolean undo() {
@@ -374,7 +377,7 @@ public final class StubServices implements AutoCloseable {
             return true;
         }
         requests.add(new Request(service, key, deadline(headers.get("request-timeout-ms")),
-                new String(body, StandardCharsets.UTF_8), parts[1]));
+                new String(body, StandardCharsets.UTF_8), parts[1], headers.get("traceparent")));
         if (key == null || key.isBlank()) {
             write(out, 400, "{\"error\":\"Idempotency-Key is required\"}", null, false);
             return true;

@@ -6,6 +6,7 @@ import dev.orderpipeline.worker.config.EffectiveConfig.Source;
 import dev.orderpipeline.worker.config.EffectiveConfig;
 import dev.orderpipeline.worker.config.WorkerConfig;
 import dev.orderpipeline.worker.consume.PollLoop;
+import dev.orderpipeline.worker.trace.Tracing;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -50,6 +51,9 @@ public final class Main implements Callable<Integer> {
 
     /** The stop signals: taken over by main() before parsing, else when the command runs. */
     private StopSignals signals;
+
+    /** The environment, for the OTEL_* variables of tracing. */
+    private Map<String, String> env = Map.of();
 
     public static void main(String[] args) {
         // First of all: from here on SIGTERM and Ctrl-C are ours. Before this line the JVM's own
@@ -97,6 +101,7 @@ public final class Main implements Callable<Integer> {
     private static CommandLine commandLine(Map<String, String> env, StopSignals signals) {
         Main main = new Main();
         main.signals = signals;
+        main.env = env;
         CommandLine cli = new CommandLine(main);
         cli.getCommandSpec().usageMessage().exitCodeList(ExitCode.helpList());
         main.defaults = new LayeredDefaults(env, cli.getCommandSpec());
@@ -138,9 +143,16 @@ public final class Main implements Callable<Integer> {
         }
         // The line below tells whoever waits for the process that main() runs (and the signals are ours).
         log().info("effective configuration: {}", EffectiveConfig.describe(effectiveSettings()));
+        Tracing tracing;
+        try {
+            tracing = Tracing.fromEnvironment(env);
+        } catch (ConfigException e) {
+            System.err.println("order-worker: invalid configuration: " + e.getMessage());
+            return ExitCode.CONFIG.code();
+        }
         Worker worker;
         try {
-            worker = Worker.start(config, Clock.systemUTC());
+            worker = Worker.start(config, Clock.systemUTC(), tracing);
         } catch (InterruptedException e) {
             if (!signals.stopRequested()) {
                 throw e;

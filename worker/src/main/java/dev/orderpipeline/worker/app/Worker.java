@@ -37,6 +37,7 @@ import dev.orderpipeline.worker.steps.http.HttpCourierDispatcher;
 import dev.orderpipeline.worker.steps.http.HttpPaymentGateway;
 import dev.orderpipeline.worker.steps.http.HttpSteps;
 import dev.orderpipeline.worker.steps.http.HttpVendorNotifier;
+import dev.orderpipeline.worker.trace.Tracing;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,10 +63,13 @@ public final class Worker implements AutoCloseable {
     private final Metrics metrics;
     private final HttpEndpoints http;
     private final PaymentLedger payments;
+    private final Tracing tracing;
 
     private Worker(LocalKafkaBroker broker, KafkaWorker kafka, StepTracker tracker, CourierPool couriers,
-                   String bootstrapServers, Metrics metrics, HttpEndpoints http, PaymentLedger payments) {
+                   String bootstrapServers, Metrics metrics, HttpEndpoints http, PaymentLedger payments,
+                   Tracing tracing) {
         this.payments = payments;
+        this.tracing = tracing;
         this.broker = broker;
         this.kafka = kafka;
         this.tracker = tracker;
@@ -83,22 +87,30 @@ public final class Worker implements AutoCloseable {
      * @throws ConfigException       if the HTTP port cannot be listened on
      */
     public static Worker start(WorkerConfig config, Clock clock) throws InterruptedException {
+        return start(config, clock, Tracing.off());
+    }
+
+    /**
+     * Starts the worker with {@code tracing}, which it owns from here: it is closed (its last
+     * spans exported) when the worker has stopped, or at once if start-up fails.
+     */
+    public static Worker start(WorkerConfig config, Clock clock, Tracing tracing) throws InterruptedException {
         LocalKafkaBroker broker = null;
         Metrics metrics = null;
         HttpEndpoints http = null;
         boolean started = false;
         KafkaConnection connection = config.kafka();
         String bootstrap = connection.bootstrapServers();
-        // The cheap checks first, so that a typo fails before a broker was started for nothing.
-        LocalServers.requireFreePort(config.http().port());
-        if (connection.embeddedBroker()) {
-            LocalServers.requireFreeBrokerPort(connection.embeddedBrokerPort());
-        }
-        if (!connection.embeddedBroker()) {
-            StartupChecks.requireResolvable(bootstrap, BootstrapServers.parse(bootstrap).stream()
-                    .map(BootstrapServers.Address::host).toList());
-        }
         try {
+            // The cheap checks first, so that a typo fails before a broker was started for nothing.
+            LocalServers.requireFreePort(config.http().port());
+            if (connection.embeddedBroker()) {
+                LocalServers.requireFreeBrokerPort(connection.embeddedBrokerPort());
+            }
+            if (!connection.embeddedBroker()) {
+                StartupChecks.requireResolvable(bootstrap, BootstrapServers.parse(bootstrap).stream()
+                        .map(BootstrapServers.Address::host).toList());
+            }
             if (connection.embeddedBroker()) {
                 broker = LocalServers.startBroker(connection.embeddedBrokerPort());
                 bootstrap = broker.bootstrapServers();
@@ -136,11 +148,11 @@ public final class Worker implements AutoCloseable {
                 workerMetrics.bindPaymentLedger(payments::charges, payments::voids);
             }
             OrderPipeline pipeline = steps.overHttp()
-                    ? httpPipeline(config, guards, couriers, tracker, clock, random, workerMetrics)
+                    ? httpPipeline(config, guards, couriers, tracker, clock, random, workerMetrics, tracing)
                     : pipeline(config, SimulatedSteps.payment(steps.simulation(), random, payments),
                             SimulatedSteps.vendor(steps.simulation(), random),
                             SimulatedSteps.courier(steps.simulation(), random, couriers), tracker, clock, random,
-                            workerMetrics);
+                            workerMetrics, tracing);
             if (steps.overHttp()) {
                 log.info("steps call payment at {}, vendor at {}, courier at {}; circuit breakers {}, at most {} calls at "
                                 + "once per service", steps.services().payment(), steps.services().vendor(),
@@ -149,14 +161,17 @@ public final class Worker implements AutoCloseable {
             }
 
             KafkaWorker kafka = KafkaWorker.start(settings, pipeline, new OrderCodec(config.flow().maxOrderBytes()), clock,
-                    workerMetrics, health, guards == null ? StartGate.ALWAYS_OPEN : guards);
+                    workerMetrics, health, guards == null ? StartGate.ALWAYS_OPEN : guards, tracing);
             log.info("worker {} consuming {} in group {}; outcomes to {}, dead letters to {}; deadline {} ms, "
                             + "max in flight {}, ordering {}, delivery {}, couriers {}", connection.workerId(),
                     config.topics().orders(), connection.groupId(), config.topics().results(),
                     config.topics().deadLetters(), config.flow().orderDeadline().toMillis(), config.flow().maxInFlight(),
                     config.delivery().ordering().name().toLowerCase(java.util.Locale.ROOT), config.delivery().mode().option(),
                     steps.courierPoolSize());
-            Worker worker = new Worker(broker, kafka, tracker, couriers, bootstrap, metrics, http, payments);
+            if (tracing.on()) {
+                log.info("tracing on: spans of every order exported as the OTEL_* variables say");
+            }
+            Worker worker = new Worker(broker, kafka, tracker, couriers, bootstrap, metrics, http, payments, tracing);
             started = true;
             return worker;
         } finally {
@@ -175,6 +190,7 @@ public final class Worker implements AutoCloseable {
                     if (broker != null) {
                         broker.close();
                     }
+                    tracing.close();
                 } finally {
                     if (interrupted) {
                         Thread.currentThread().interrupt();
@@ -185,18 +201,21 @@ public final class Worker implements AutoCloseable {
     }
 
     private static OrderPipeline httpPipeline(WorkerConfig config, ServiceGuards guards, CourierPool couriers,
-                                              StepTracker tracker, Clock clock, Random random, WorkerMetrics metrics) {
+                                              StepTracker tracker, Clock clock, Random random, WorkerMetrics metrics,
+                                              Tracing tracing) {
         HttpClient client = HttpSteps.newClient(config.kafka().connectTimeout());
         StepServices services = config.steps().services();
-        return pipeline(config, new HttpPaymentGateway(client, services.payment(), guards.guard(StepName.PAYMENT.label())),
-                new HttpVendorNotifier(client, services.vendor(), guards.guard(StepName.VENDOR.label())),
-                new HttpCourierDispatcher(client, services.courier(), couriers, guards.guard(StepName.COURIER.label())),
-                tracker, clock, random, metrics);
+        return pipeline(config,
+                new HttpPaymentGateway(client, services.payment(), guards.guard(StepName.PAYMENT.label()), tracing.propagator()),
+                new HttpVendorNotifier(client, services.vendor(), guards.guard(StepName.VENDOR.label()), tracing.propagator()),
+                new HttpCourierDispatcher(client, services.courier(), couriers, guards.guard(StepName.COURIER.label()),
+                        tracing.propagator()),
+                tracker, clock, random, metrics, tracing);
     }
 
     private static OrderPipeline pipeline(WorkerConfig config, PaymentGateway payment, VendorNotifier vendor,
                                           CourierDispatcher courier, StepTracker tracker, Clock clock, Random random,
-                                          WorkerMetrics metrics) {
+                                          WorkerMetrics metrics, Tracing tracing) {
         PipelineEvents events = new PipelineEvents() {
             @Override
             public void retrying(StepName step, ErrorClass errorClass) {
@@ -222,6 +241,7 @@ public final class Worker implements AutoCloseable {
                 .compensationDeadline(config.flow().compensationDeadline())
                 .random(random)
                 .events(events)
+                .tracing(tracing.pipeline())
                 .build();
     }
 
@@ -287,6 +307,8 @@ public final class Worker implements AutoCloseable {
             if (broker != null) {
                 broker.close();
             }
+            // After the drain: the last orders' spans are ended, and exported now.
+            tracing.close();
         }
     }
 }

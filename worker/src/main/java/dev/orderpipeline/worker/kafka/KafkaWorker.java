@@ -18,6 +18,7 @@ import dev.orderpipeline.worker.offsets.GroupCommits;
 import dev.orderpipeline.worker.pipeline.OrderPipeline;
 import dev.orderpipeline.worker.publish.OrderHandler;
 import dev.orderpipeline.worker.publish.OutcomePublisher;
+import dev.orderpipeline.worker.trace.Tracing;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Clock;
 import java.time.Duration;
@@ -111,7 +112,7 @@ public final class KafkaWorker implements AutoCloseable {
     private final ScheduledExecutorService clientMetricsRefresher;
 
     private KafkaWorker(Settings settings, OrderPipeline pipeline, OrderCodec codec, Clock clock, WorkerMetrics metrics,
-                        PollHealth health, StartGate gate) {
+                        PollHealth health, StartGate gate, Tracing tracing) {
         this.producer = new KafkaProducer<>(ClientProperties.producer(settings));
         Map<String, Object> consumerProps = ClientProperties.consumer(settings);
         KafkaConsumer<byte[], byte[]> consumer = null;
@@ -150,8 +151,10 @@ public final class KafkaWorker implements AutoCloseable {
         this.consumerMetrics = new KafkaClientMetrics(consumer, List.of(), clientMetricsRefresher, CLIENT_METRICS_REFRESH);
         consumerMetrics.bindTo(metrics.registry());
         OutcomePublisher publisher = new OutcomePublisher(producer, codec, settings.topics().results(),
-                settings.topics().deadLetters(), settings.workerId(), clock, maxDeadLetterBytes(settings));
-        OrderHandler handler = new OrderHandler(codec, pipeline, publisher, metrics, clock);
+                settings.topics().deadLetters(), settings.workerId(), clock, maxDeadLetterBytes(settings),
+                tracing.headers());
+        OrderHandler handler = new OrderHandler(codec, pipeline, publisher, metrics, clock,
+                tracing.orders(settings.kafka().groupId()));
         PollLoop.Settings loopSettings = new PollLoop.Settings(settings.topics().orders(), settings.flow(),
                 settings.delivery(), Duration.ofMillis(100));
         this.loop = new PollLoop(consumer, committer, handler,
@@ -209,10 +212,11 @@ public final class KafkaWorker implements AutoCloseable {
      * @param metrics where outcomes, load and the clients' metrics are counted
      * @param health  where the poll thread tells the health endpoints how it is doing
      * @param gate    how many orders the services' circuit breakers let run now
+     * @param tracing the span of each record and the trace headers of what is sent
      */
     public static KafkaWorker start(Settings settings, OrderPipeline pipeline, OrderCodec codec, Clock clock,
-                                    WorkerMetrics metrics, PollHealth health, StartGate gate) {
-        KafkaWorker worker = new KafkaWorker(settings, pipeline, codec, clock, metrics, health, gate);
+                                    WorkerMetrics metrics, PollHealth health, StartGate gate, Tracing tracing) {
+        KafkaWorker worker = new KafkaWorker(settings, pipeline, codec, clock, metrics, health, gate, tracing);
         worker.pollThread.start();
         return worker;
     }

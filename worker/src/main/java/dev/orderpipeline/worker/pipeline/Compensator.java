@@ -48,10 +48,12 @@ final class Compensator {
     private final ConcurrentSteps steps;
     private final Duration compensationDeadline;
     private final PipelineEvents events;
+    private final PipelineTracing tracing;
     private final Clock clock;
 
     Compensator(PaymentGateway payment, VendorNotifier vendor, CourierDispatcher courier, Retry retry,
-                ConcurrentSteps steps, Duration compensationDeadline, PipelineEvents events, Clock clock) {
+                ConcurrentSteps steps, Duration compensationDeadline, PipelineEvents events, PipelineTracing tracing,
+                Clock clock) {
         this.payment = payment;
         this.vendor = vendor;
         this.courier = courier;
@@ -59,6 +61,7 @@ final class Compensator {
         this.steps = steps;
         this.compensationDeadline = compensationDeadline;
         this.events = events;
+        this.tracing = tracing;
         this.clock = clock;
     }
 
@@ -117,18 +120,28 @@ final class Compensator {
         return compensations;
     }
 
-    /** Wraps an undo so that its failure becomes a value: one failed undo must not cancel the others. */
-    private static Callable<Compensation> undo(StepName step, Callable<String> call) {
+    /**
+     * Wraps an undo so that its failure becomes a value (one failed undo must not cancel the
+     * others), in a span of its own.
+     */
+    private Callable<Compensation> undo(StepName step, Callable<String> call) {
         return () -> {
-            try {
-                return Compensation.compensated(step, SenderText.reason(call.call()));
-            } catch (InterruptedException e) {
-                throw e;
-            } catch (Exception e) {
-                if (Thread.currentThread().isInterrupted()) {
-                    throw e; // cancelled by the compensation deadline: reported as such
+            try (PipelineTracing.Span span = tracing.compensation(step)) {
+                try {
+                    Compensation done = Compensation.compensated(step, SenderText.reason(call.call()));
+                    span.succeeded();
+                    return done;
+                } catch (InterruptedException e) {
+                    span.cancelled(/* deadlinePassed= */ true);
+                    throw e;
+                } catch (Exception e) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        span.cancelled(/* deadlinePassed= */ true);
+                        throw e; // cancelled by the compensation deadline: reported as such
+                    }
+                    span.failed(ErrorClassifier.classify(e), e);
+                    return failed(step, e);
                 }
-                return failed(step, e);
             }
         };
     }

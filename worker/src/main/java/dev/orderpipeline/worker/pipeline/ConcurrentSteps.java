@@ -53,10 +53,13 @@ final class ConcurrentSteps {
 
     private final StepTracker tracker;
     private final Clock clock;
+    private final PipelineTracing tracing;
 
-    ConcurrentSteps(StepTracker tracker, Clock clock) {
+    /** @param tracing carries the caller's trace into each task's thread */
+    ConcurrentSteps(StepTracker tracker, Clock clock, PipelineTracing tracing) {
         this.tracker = tracker;
         this.clock = clock;
+        this.tracing = tracing;
     }
 
     /**
@@ -86,7 +89,7 @@ final class ConcurrentSteps {
                 // them under the scope's name, and naming three threads per order was string
                 // building on every order's path.
                 config -> config.withName(scopeName).withTimeout(timeout))) {
-            probes.values().forEach(scope::fork);
+            probes.values().forEach(probe -> scope.fork(tracing.inCurrentTrace(probe)));
             scope.join();
             firstFailure = null;
         } catch (StructuredTaskScope.FailedException e) {

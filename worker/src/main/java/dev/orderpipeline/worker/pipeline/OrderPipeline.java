@@ -53,6 +53,7 @@ public final class OrderPipeline {
     private final ConcurrentSteps steps;
     private final Retry retry;
     private final Compensator compensator;
+    private final PipelineTracing tracing;
 
     /**
      * A pipeline over these three steps. Its order deadline and worker id are to be given; the
@@ -71,13 +72,15 @@ public final class OrderPipeline {
         this.orderDeadline = b.orderDeadline;
         this.workerId = Objects.requireNonNull(b.workerId, "workerId");
         this.clock = Objects.requireNonNull(b.clock, "clock");
-        this.steps = new ConcurrentSteps(Objects.requireNonNull(b.tracker, "tracker"), clock);
+        this.tracing = Objects.requireNonNull(b.tracing, "tracing");
+        this.steps = new ConcurrentSteps(Objects.requireNonNull(b.tracker, "tracker"), clock, tracing);
         this.retry = new Retry(Objects.requireNonNull(b.retry, "retry"), Objects.requireNonNull(b.random, "random"),
-                Objects.requireNonNull(b.sleeper, "sleeper"), Objects.requireNonNull(b.events, "events"), steps);
-        // Undos retry by the same policy, but are not step retries: step_retries_total counts the steps.
-        Retry undoRetry = new Retry(b.retry, b.random, b.sleeper, PipelineEvents.NONE, steps);
+                Objects.requireNonNull(b.sleeper, "sleeper"), Objects.requireNonNull(b.events, "events"), tracing, steps);
+        // Undos retry by the same policy, but are not step retries: step_retries_total counts the
+        // steps, and an undo's trace is its compensation span (its HTTP calls carry that span).
+        Retry undoRetry = new Retry(b.retry, b.random, b.sleeper, PipelineEvents.NONE, PipelineTracing.NONE, steps);
         this.compensator = new Compensator(payment, vendor, courier, undoRetry, steps, b.compensationDeadline, b.events,
-                clock);
+                tracing, clock);
     }
 
     /** Collects what a pipeline is made of; {@link #build()} checks it. Not thread-safe. */
@@ -94,6 +97,7 @@ public final class OrderPipeline {
         private Duration compensationDeadline = DEFAULT_COMPENSATION_DEADLINE;
         private Random random = new Random();
         private PipelineEvents events = PipelineEvents.NONE;
+        private PipelineTracing tracing = PipelineTracing.NONE;
         private Retry.Sleeper sleeper = Thread::sleep;
 
         private Builder(PaymentGateway payment, VendorNotifier vendor, CourierDispatcher courier) {
@@ -149,6 +153,12 @@ public final class OrderPipeline {
             return this;
         }
 
+        /** Told of attempts, cancellations and undos, for traces; by default nothing is traced. */
+        public Builder tracing(PipelineTracing tracing) {
+            this.tracing = tracing;
+            return this;
+        }
+
         /** The wait between attempts, passed in so that tests spend no time in it. */
         Builder sleeper(Retry.Sleeper sleeper) {
             this.sleeper = sleeper;
@@ -177,13 +187,17 @@ public final class OrderPipeline {
         for (StepName step : StepName.values()) {
             attempts.put(step, new AtomicInteger());
         }
+        tracing.deadline(deadline);
         Map<String, Callable<?>> tasks = new LinkedHashMap<>();
-        tasks.put(StepName.PAYMENT.label(), () -> retry.run(StepName.PAYMENT, context(order, StepName.PAYMENT, deadline),
-                budget, attempts.get(StepName.PAYMENT), c -> payment.authorize(order, c)));
-        tasks.put(StepName.VENDOR.label(), () -> retry.run(StepName.VENDOR, context(order, StepName.VENDOR, deadline),
-                budget, attempts.get(StepName.VENDOR), c -> vendor.notify(order, c)));
-        tasks.put(StepName.COURIER.label(), () -> retry.run(StepName.COURIER, context(order, StepName.COURIER, deadline),
-                budget, attempts.get(StepName.COURIER), c -> courier.assign(order, c)));
+        tasks.put(StepName.PAYMENT.label(), tellingFailure(StepName.PAYMENT, () -> retry.run(StepName.PAYMENT,
+                context(order, StepName.PAYMENT, deadline), budget, attempts.get(StepName.PAYMENT),
+                c -> payment.authorize(order, c))));
+        tasks.put(StepName.VENDOR.label(), tellingFailure(StepName.VENDOR, () -> retry.run(StepName.VENDOR,
+                context(order, StepName.VENDOR, deadline), budget, attempts.get(StepName.VENDOR),
+                c -> vendor.notify(order, c))));
+        tasks.put(StepName.COURIER.label(), tellingFailure(StepName.COURIER, () -> retry.run(StepName.COURIER,
+                context(order, StepName.COURIER, deadline), budget, attempts.get(StepName.COURIER),
+                c -> courier.assign(order, c))));
 
         ConcurrentSteps.Joined joined = steps.runAll("order-" + order.orderId(), tasks, deadline);
         try {
@@ -193,9 +207,7 @@ public final class OrderPipeline {
                 case ConcurrentSteps.Joined.FirstFailure failed -> outcome(order, receivedAt, OrderStatus.FAILED,
                         ErrorClassifier.classify(failed.cause()), message(failed.cause()), failed.reports(), attempts,
                         compensator.compensate(order, failed.reports()));
-                case ConcurrentSteps.Joined.DeadlineExpired expired -> outcome(order, receivedAt, OrderStatus.FAILED,
-                        ErrorClass.TIMEOUT, new DeadlineExceededException(orderDeadline).getMessage(), expired.reports(),
-                        attempts, compensator.compensate(order, expired.reports()));
+                case ConcurrentSteps.Joined.DeadlineExpired expired -> expired(order, receivedAt, expired, attempts);
             };
         } finally {
             // The simulated delivery is instantaneous: the courier is back once the order is
@@ -203,6 +215,37 @@ public final class OrderPipeline {
             // The compensation has returned it already then; closing a lease twice does nothing.
             returnCourier(joined.reports());
         }
+    }
+
+    private OrderOutcome expired(OrderPlaced order, Instant receivedAt, ConcurrentSteps.Joined.DeadlineExpired expired,
+                                 Map<StepName, AtomicInteger> attempts) throws InterruptedException {
+        tracing.deadlineExpired(orderDeadline);
+        return outcome(order, receivedAt, OrderStatus.FAILED, ErrorClass.TIMEOUT,
+                new DeadlineExceededException(orderDeadline).getMessage(), expired.reports(), attempts,
+                compensator.compensate(order, expired.reports()));
+    }
+
+    /**
+     * {@code task}, telling the tracer when it fails for good: that failure cancels the siblings,
+     * and their spans say so. An interrupted task was cancelled itself and tells nothing. Not
+     * wrapped when nothing is traced: a step thread parks with this frame on its stack.
+     */
+    private Callable<?> tellingFailure(StepName step, Callable<?> task) {
+        if (tracing == PipelineTracing.NONE) {
+            return task;
+        }
+        return () -> {
+            try {
+                return task.call();
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                if (!Thread.currentThread().isInterrupted()) {
+                    tracing.stepFailed(step, ErrorClassifier.classify(e));
+                }
+                throw e;
+            }
+        };
     }
 
     /** Outcome for an order that was invalid before any step ran. */

@@ -74,14 +74,18 @@ final class Retry {
     private final Random random;
     private final Sleeper sleeper;
     private final PipelineEvents events;
+    private final PipelineTracing tracing;
     /** Runs an attempt under its own timeout, when the policy has one. */
     private final ConcurrentSteps attemptScope;
 
-    Retry(RetryPolicy policy, Random random, Sleeper sleeper, PipelineEvents events, ConcurrentSteps attemptScope) {
+    /** @param tracing gets a span per attempt */
+    Retry(RetryPolicy policy, Random random, Sleeper sleeper, PipelineEvents events, PipelineTracing tracing,
+          ConcurrentSteps attemptScope) {
         this.policy = policy;
         this.random = random;
         this.sleeper = sleeper;
         this.events = events;
+        this.tracing = tracing;
         this.attemptScope = attemptScope;
     }
 
@@ -103,35 +107,49 @@ final class Retry {
             throws Exception {
         for (int n = 1; ; n++) {
             attempts.set(n);
+            Duration wait;
             long start = System.nanoTime();
-            try {
-                T value = once(step, n, first, attempt);
-                events.attempted(step, AttemptResult.SUCCEEDED, since(start));
-                return value;
-            } catch (InterruptedException e) {
-                events.attempted(step, AttemptResult.CANCELLED, since(start));
-                throw e;
-            } catch (Exception e) {
-                if (Thread.currentThread().isInterrupted()) {
+            try (PipelineTracing.Span span = tracing.attempt(step, n)) {
+                try {
+                    T value = once(step, n, first, attempt);
+                    events.attempted(step, AttemptResult.SUCCEEDED, since(start));
+                    span.succeeded();
+                    return value;
+                } catch (InterruptedException e) {
                     events.attempted(step, AttemptResult.CANCELLED, since(start));
-                    throw e; // cancelled mid-call: the step's failure is the cancellation's echo
-                }
-                ErrorClass errorClass = ErrorClassifier.classify(e);
-                events.attempted(step, errorClass == ErrorClass.TIMEOUT ? AttemptResult.TIMED_OUT : AttemptResult.FAILED,
-                        since(start));
-                if (n >= policy.maxAttempts() || !policy.retries(errorClass)) {
+                    span.cancelled(first.remaining().isZero());
                     throw e;
+                } catch (Exception e) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        events.attempted(step, AttemptResult.CANCELLED, since(start));
+                        span.cancelled(first.remaining().isZero());
+                        throw e; // cancelled mid-call: the step's failure is the cancellation's echo
+                    }
+                    ErrorClass errorClass = ErrorClassifier.classify(e);
+                    events.attempted(step, errorClass == ErrorClass.TIMEOUT ? AttemptResult.TIMED_OUT : AttemptResult.FAILED,
+                            since(start));
+                    wait = retryWait(n, errorClass, first, budget);
+                    if (wait == null) {
+                        span.failed(errorClass, e);
+                        throw e;
+                    }
+                    span.retrying(errorClass, e, wait);
+                    events.retrying(step, errorClass);
                 }
-                Duration wait = jittered(policy.backoffCap(n + 1));
-                // Never sleep past the deadline: an attempt that starts then cannot finish.
-                Instant wakeAt = first.clock().instant().plus(wait);
-                if (!wakeAt.isBefore(first.deadline()) || !budget.tryTake(wait)) {
-                    throw e;
-                }
-                events.retrying(step, errorClass);
-                sleeper.sleep(wait);
             }
+            sleeper.sleep(wait);
         }
+    }
+
+    /** How long to wait before the next attempt, or {@code null} when there is to be none. */
+    private Duration retryWait(int n, ErrorClass errorClass, StepContext first, Budget budget) {
+        if (n >= policy.maxAttempts() || !policy.retries(errorClass)) {
+            return null;
+        }
+        Duration wait = jittered(policy.backoffCap(n + 1));
+        // Never sleep past the deadline: an attempt that starts then cannot finish.
+        Instant wakeAt = first.clock().instant().plus(wait);
+        return wakeAt.isBefore(first.deadline()) && budget.tryTake(wait) ? wait : null;
     }
 
     private <T> T once(StepName step, int n, StepContext first, Attempt<T> attempt) throws Exception {

@@ -8,6 +8,7 @@ import dev.orderpipeline.contract.OrderStatus;
 import dev.orderpipeline.contract.SenderText;
 import dev.orderpipeline.worker.observe.WorkerMetrics;
 import dev.orderpipeline.worker.pipeline.OrderPipeline;
+import dev.orderpipeline.worker.trace.OrderSpans;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -37,9 +38,12 @@ public final class OrderHandler {
     private final OutcomePublisher publisher;
     private final WorkerMetrics metrics;
     private final Clock clock;
+    private final OrderSpans spans;
 
+    /** @param spans starts each record's span ({@link OrderSpans#OFF} when tracing is off) */
     public OrderHandler(OrderCodec codec, OrderPipeline pipeline, OutcomePublisher publisher, WorkerMetrics metrics,
-                        Clock clock) {
+                        Clock clock, OrderSpans spans) {
+        this.spans = spans;
         this.codec = codec;
         this.pipeline = pipeline;
         this.publisher = publisher;
@@ -84,25 +88,32 @@ public final class OrderHandler {
     public void handle(ConsumerRecord<byte[], byte[]> record, PublishGate gate, Acknowledgement acknowledgement)
             throws InterruptedException, OutcomePublisher.PublishException {
         Instant receivedAt = clock.instant();
-        DecodedOrder decoded = decode(record);
-        Optional<String> orderId = switch (decoded) {
-            case DecodedOrder.Valid valid -> Optional.of(valid.order().orderId());
-            case DecodedOrder.Invalid invalid -> invalid.orderId();
-        };
-        // Every line logged about this order, on this thread and its step threads (the pipeline
-        // hands the MDC on), carries its id; escaped and capped: it is the sender's text.
-        try (MDC.MDCCloseable ignored = orderId.map(id -> MDC.putCloseable(ORDER_ID, SenderText.of(id))).orElse(null)) {
-            switch (decoded) {
-                case DecodedOrder.Valid valid -> process(valid.order(), receivedAt, gate, acknowledgement);
-                case DecodedOrder.Invalid invalid ->
+        // Current on this thread while the record is handled: the steps' spans, the log lines'
+        // trace ids and the trace headers of what is sent all come from it.
+        try (OrderSpans.OrderSpan span = spans.start(record)) {
+            DecodedOrder decoded = decode(record);
+            Optional<String> orderId = switch (decoded) {
+                case DecodedOrder.Valid valid -> Optional.of(valid.order().orderId());
+                case DecodedOrder.Invalid invalid -> invalid.orderId();
+            };
+            // Every line logged about this order, on this thread and its step threads (the pipeline
+            // hands the MDC on), carries its id; escaped and capped: it is the sender's text.
+            try (MDC.MDCCloseable ignored = orderId.map(id -> MDC.putCloseable(ORDER_ID, SenderText.of(id))).orElse(null)) {
+                switch (decoded) {
+                    case DecodedOrder.Valid valid -> process(valid.order(), receivedAt, gate, acknowledgement, span);
+                    case DecodedOrder.Invalid invalid -> {
+                        span.deadLettered(invalid);
                         acknowledgement.acknowledged(reject(record, invalid, receivedAt, gate), null);
+                    }
+                }
             }
         }
     }
 
-    private void process(OrderPlaced order, Instant receivedAt, PublishGate gate, Acknowledgement acknowledgement)
-            throws InterruptedException {
+    private void process(OrderPlaced order, Instant receivedAt, PublishGate gate, Acknowledgement acknowledgement,
+                         OrderSpans.OrderSpan span) throws InterruptedException {
         OrderOutcome outcome = pipeline.process(order, receivedAt);
+        span.outcome(outcome);
         if (!gate.tryBeginPublish()) {
             log.info("order_id={} finished after its partition was revoked; its new owner answers it",
                     SenderText.of(order.orderId()));

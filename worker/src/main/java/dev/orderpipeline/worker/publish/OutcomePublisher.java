@@ -5,6 +5,7 @@ import dev.orderpipeline.contract.DecodedOrder;
 import dev.orderpipeline.contract.ErrorClass;
 import dev.orderpipeline.contract.OrderCodec;
 import dev.orderpipeline.contract.OrderOutcome;
+import dev.orderpipeline.worker.trace.TraceHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Arrays;
@@ -43,13 +44,17 @@ public final class OutcomePublisher {
     private final String workerId;
     private final Clock clock;
     private final int maxDeadLetterBytes;
+    private final TraceHeaders trace;
 
     /**
      * @param maxDeadLetterBytes the largest record the dead-letter topic and the producer both
      *                           accept ({@code max.message.bytes}, {@code max.request.size})
+     * @param trace              writes the calling thread's trace context into each record sent
      */
     public OutcomePublisher(Producer<byte[], byte[]> producer, OrderCodec codec, String resultsTopic,
-                            String deadLetterTopic, String workerId, Clock clock, int maxDeadLetterBytes) {
+                            String deadLetterTopic, String workerId, Clock clock, int maxDeadLetterBytes,
+                            TraceHeaders trace) {
+        this.trace = trace;
         this.maxDeadLetterBytes = maxDeadLetterBytes;
         this.producer = producer;
         this.codec = codec;
@@ -61,8 +66,7 @@ public final class OutcomePublisher {
 
     /** Publishes {@code outcome}, keyed by its order id, and waits for the broker's ack. */
     RecordMetadata publish(OrderOutcome outcome) throws InterruptedException, PublishException {
-        byte[] key = outcome.orderId().getBytes(StandardCharsets.UTF_8);
-        return await(producer.send(new ProducerRecord<>(resultsTopic, key, codec.encode(outcome))), "outcome");
+        return await(producer.send(outcomeRecord(outcome)), "outcome");
     }
 
     /**
@@ -71,10 +75,17 @@ public final class OutcomePublisher {
      * on the producer's I/O thread, so it must be quick.
      */
     void publishAsync(OrderOutcome outcome, Consumer<PublishException> acknowledged) {
-        byte[] key = outcome.orderId().getBytes(StandardCharsets.UTF_8);
-        producer.send(new ProducerRecord<>(resultsTopic, key, codec.encode(outcome)), (metadata, error) ->
+        producer.send(outcomeRecord(outcome), (metadata, error) ->
                 acknowledged.accept(error == null ? null
                         : new PublishException("could not publish outcome: " + error.getMessage(), error)));
+    }
+
+    /** {@code outcome} keyed by its order id, with the order's trace context when tracing is on. */
+    private ProducerRecord<byte[], byte[]> outcomeRecord(OrderOutcome outcome) {
+        byte[] key = outcome.orderId().getBytes(StandardCharsets.UTF_8);
+        RecordHeaders headers = new RecordHeaders();
+        trace.write(headers);
+        return new ProducerRecord<>(resultsTopic, null, key, codec.encode(outcome), headers);
     }
 
     /**
@@ -146,6 +157,9 @@ public final class OutcomePublisher {
             add(headers, DeadLetterHeaders.VALUE_TRUNCATED, "true");
             add(headers, DeadLetterHeaders.ORIGINAL_VALUE_SIZE, Integer.toString(source.value().length));
         }
+        // With tracing on, the worker's dead-letter span replaces the sender's traceparent: a DLT
+        // reader continues the worker's trace, whose parent is the sender's span.
+        trace.write(headers);
         return new ProducerRecord<>(deadLetterTopic, null, source.key(), value, headers);
     }
 

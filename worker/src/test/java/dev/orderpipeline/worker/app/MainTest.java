@@ -145,6 +145,17 @@ class MainTest {
     }
 
     @Test
+    void badOtelVariable_stopsStartUpWithExitCode2_andOneLineNamingIt_beforeConnecting() {
+        Captured run = run(Map.of("OTEL_TRACES_EXPORTER", "zipkin-ish"), "--bootstrap-servers", "127.0.0.1:1",
+                "--connect-timeout", "3s");
+
+        assertEquals(2, run.exitCode, () -> "stderr: " + run.err);
+        String last = run.err.strip().lines().toList().getLast();
+        assertTrue(last.startsWith("order-worker: invalid configuration: OTEL_TRACES_EXPORTER: "), run.err);
+        assertFalse(run.err.contains("cannot reach Kafka"), run.err);
+    }
+
+    @Test
     void kafkaPropertyTheClientRefuses_isAConfigError_namingTheKeyButNotTheValue() {
         Captured run = run("--bootstrap-servers", "127.0.0.1:1", "--connect-timeout", "3s",
                 "--kafka", "security.protocol=BOGUS-VALUE");

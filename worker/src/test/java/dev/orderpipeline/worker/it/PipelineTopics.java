@@ -28,6 +28,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.awaitility.Awaitility;
 
 /**
@@ -62,6 +63,7 @@ final class PipelineTopics implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> deadLetterConsumer;
     private final Map<String, List<OrderOutcome>> outcomes = new HashMap<>();
     private final List<ConsumerRecord<byte[], byte[]>> deadLetterRecords = new ArrayList<>();
+    private final Map<String, Headers> outcomeHeaders = new HashMap<>();
 
     PipelineTopics(String name) {
         // The conditions given to Awaitility read through this class's consumers, which must stay
@@ -122,8 +124,14 @@ final class PipelineTopics implements AutoCloseable {
                         + " is for order " + outcome.orderId());
             }
             outcomes.computeIfAbsent(outcome.orderId(), id -> new ArrayList<>()).add(outcome);
+            outcomeHeaders.put(outcome.orderId(), record.headers());
         }
         return outcomes;
+    }
+
+    /** The headers of the last outcome read for {@code orderId}; read the outcomes first. */
+    Headers outcomeHeaders(String orderId) {
+        return outcomeHeaders.get(orderId);
     }
 
     /**

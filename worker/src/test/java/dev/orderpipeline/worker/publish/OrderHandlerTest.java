@@ -16,6 +16,8 @@ import dev.orderpipeline.contract.StepFault;
 import dev.orderpipeline.worker.config.SimulationSettings;
 import dev.orderpipeline.worker.observe.WorkerMetrics;
 import dev.orderpipeline.worker.pipeline.OrderPipeline;
+import dev.orderpipeline.worker.trace.OrderSpans;
+import dev.orderpipeline.worker.trace.TraceHeaders;
 import dev.orderpipeline.worker.steps.CourierPool;
 import dev.orderpipeline.worker.steps.SimulatedSteps;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -57,7 +59,7 @@ class OrderHandlerTest {
     private final MockProducer<byte[], byte[]> producer =
             new MockProducer<>(/* autoComplete= */ false, null, new ByteArraySerializer(), new ByteArraySerializer());
     private final OutcomePublisher publisher = new OutcomePublisher(producer, codec, "results", "orders-dlt", "w1",
-            Clock.systemUTC(), 1_048_588);
+            Clock.systemUTC(), 1_048_588, TraceHeaders.OFF);
     private final OrderHandler handler;
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
     private PrintStream stderr;
@@ -70,7 +72,7 @@ class OrderHandlerTest {
                 .orderDeadline(Duration.ofSeconds(5)).workerId("w1")
                 .build();
         handler = new OrderHandler(codec, pipeline, publisher, new WorkerMetrics(new SimpleMeterRegistry()),
-                Clock.systemUTC());
+                Clock.systemUTC(), OrderSpans.OFF);
     }
 
     /** slf4j-simple writes to whatever System.err is when it logs. */

@@ -1,5 +1,6 @@
 package dev.orderpipeline.worker.publish;
 
+import dev.orderpipeline.worker.trace.TraceHeaders;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -32,7 +33,8 @@ class OutcomePublisherTest {
     private final MockProducer<byte[], byte[]> producer =
             new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
     private final OutcomePublisher publisher = new OutcomePublisher(producer, new OrderCodec(), "results", "orders-dlt",
-            "w1", Clock.fixed(Instant.parse("2026-11-27T12:00:00Z"), ZoneOffset.UTC), LIMIT);
+            "w1", Clock.fixed(Instant.parse("2026-11-27T12:00:00Z"), ZoneOffset.UTC), LIMIT,
+            TraceHeaders.OFF);
 
     private static ConsumerRecord<byte[], byte[]> source(int valueBytes) {
         byte[] value = new byte[valueBytes];

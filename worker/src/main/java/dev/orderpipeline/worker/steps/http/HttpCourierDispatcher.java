@@ -8,6 +8,7 @@ import dev.orderpipeline.worker.steps.NoCourierAvailableException;
 import dev.orderpipeline.worker.steps.StepContext;
 import dev.orderpipeline.worker.steps.StepException;
 import java.net.URI;
+import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.net.http.HttpClient;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -39,16 +40,20 @@ public final class HttpCourierDispatcher implements CourierDispatcher {
 
     /** Without a breaker or a bulkhead. */
     public HttpCourierDispatcher(HttpClient client, URI baseUrl, CourierPool pool) {
-        this(client, baseUrl, pool, ServiceGuard.none("courier"));
+        this(client, baseUrl, pool, ServiceGuard.none("courier"), TextMapPropagator.noop());
     }
 
-    /** Each dispatch through {@code guard}; each cancellation through its bulkhead only. */
-    public HttpCourierDispatcher(HttpClient client, URI baseUrl, CourierPool pool, ServiceGuard guard) {
+    /**
+     * Each dispatch through {@code guard}; each cancellation through its bulkhead only.
+     *
+     * @param propagator puts the calling thread's trace context into every request's headers
+     */
+    public HttpCourierDispatcher(HttpClient client, URI baseUrl, CourierPool pool, ServiceGuard guard, TextMapPropagator propagator) {
         this.call = new HttpStepCall(client, baseUrl.resolve(PATH), "courier service",
-                (message, cause) -> new NoCourierAvailableException(message, cause), /* declinable= */ false, guard);
+                (message, cause) -> new NoCourierAvailableException(message, cause), /* declinable= */ false, guard, propagator);
         this.cancelCall = new HttpStepCall(client, baseUrl.resolve(CANCEL_PATH), "courier service (cancellation)",
                 (message, cause) -> new NoCourierAvailableException(message, cause),
-                /* declinable= */ false, guard.withoutBreaker());
+                /* declinable= */ false, guard.withoutBreaker(), propagator);
         this.pool = pool;
     }
 

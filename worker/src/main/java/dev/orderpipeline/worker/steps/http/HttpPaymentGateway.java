@@ -7,6 +7,7 @@ import dev.orderpipeline.worker.steps.StepContext;
 import dev.orderpipeline.worker.steps.StepException;
 import dev.orderpipeline.worker.steps.VendorUnavailableException;
 import java.net.URI;
+import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.net.http.HttpClient;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,16 +31,20 @@ public final class HttpPaymentGateway implements PaymentGateway {
 
     /** Without a breaker or a bulkhead. */
     public HttpPaymentGateway(HttpClient client, URI baseUrl) {
-        this(client, baseUrl, ServiceGuard.none("payment"));
+        this(client, baseUrl, ServiceGuard.none("payment"), TextMapPropagator.noop());
     }
 
-    /** Each call through {@code guard}; each void through its bulkhead only. */
-    public HttpPaymentGateway(HttpClient client, URI baseUrl, ServiceGuard guard) {
+    /**
+     * Each call through {@code guard}; each void through its bulkhead only.
+     *
+     * @param propagator puts the calling thread's trace context into every request's headers
+     */
+    public HttpPaymentGateway(HttpClient client, URI baseUrl, ServiceGuard guard, TextMapPropagator propagator) {
         this.call = new HttpStepCall(client, baseUrl.resolve(PATH), "payment provider",
-                (message, cause) -> new VendorUnavailableException(message, cause), /* declinable= */ true, guard);
+                (message, cause) -> new VendorUnavailableException(message, cause), /* declinable= */ true, guard, propagator);
         this.voidCall = new HttpStepCall(client, baseUrl.resolve(VOID_PATH), "payment provider (void)",
                 (message, cause) -> new VendorUnavailableException(message, cause),
-                /* declinable= */ false, guard.withoutBreaker());
+                /* declinable= */ false, guard.withoutBreaker(), propagator);
     }
 
     @Override

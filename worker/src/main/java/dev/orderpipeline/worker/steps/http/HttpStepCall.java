@@ -8,6 +8,8 @@ import dev.orderpipeline.worker.guard.ServiceGuard;
 import dev.orderpipeline.worker.steps.PaymentDeclinedException;
 import dev.orderpipeline.worker.steps.StepContext;
 import dev.orderpipeline.worker.steps.StepException;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -51,20 +53,24 @@ final class HttpStepCall {
     private final Unavailable unavailable;
     private final boolean declinable;
     private final ServiceGuard guard;
+    private final TextMapPropagator propagator;
 
     /**
      * @param service    names the service in failure messages, e.g. {@code payment}
      * @param declinable whether 402 means a business decline (payment only)
      * @param guard      the service's circuit breaker and bulkhead around each call
+     * @param propagator writes the calling thread's trace context ({@code traceparent}) into the
+     *                   request, so the service's own spans join the order's trace
      */
     HttpStepCall(HttpClient client, URI endpoint, String service, Unavailable unavailable, boolean declinable,
-                 ServiceGuard guard) {
+                 ServiceGuard guard, TextMapPropagator propagator) {
         this.guard = Objects.requireNonNull(guard, "guard");
         this.client = Objects.requireNonNull(client, "client");
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
         this.service = service;
         this.unavailable = unavailable;
         this.declinable = declinable;
+        this.propagator = Objects.requireNonNull(propagator, "propagator");
     }
 
     /**
@@ -87,13 +93,15 @@ final class HttpStepCall {
                 // HttpRequest.timeout must be positive; the call could not finish anyway.
                 throw new UncheckedIOException(new HttpTimeoutException(service + " not called: the order's deadline has passed"));
             }
-            HttpRequest request = HttpRequest.newBuilder(endpoint)
+            HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint)
                     .timeout(remaining)
                     .header("Content-Type", "application/json")
                     .header(DEADLINE_HEADER, Long.toString(remaining.toMillis()))
                     .header(IDEMPOTENCY_HEADER, context.idempotencyKey())
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(json(body)))
-                    .build();
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(json(body)));
+            // The step attempt's span is current on this thread: the service's spans become its children.
+            propagator.inject(Context.current(), builder, HttpRequest.Builder::header);
+            HttpRequest request = builder.build();
             try {
                 response = client.send(request, HttpResponse.BodyHandlers.ofString());
             } catch (HttpConnectTimeoutException e) {

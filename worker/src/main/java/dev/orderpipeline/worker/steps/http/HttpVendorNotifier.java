@@ -7,6 +7,7 @@ import dev.orderpipeline.worker.steps.StepException;
 import dev.orderpipeline.worker.steps.VendorNotifier;
 import dev.orderpipeline.worker.steps.VendorUnavailableException;
 import java.net.URI;
+import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.net.http.HttpClient;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,16 +28,20 @@ public final class HttpVendorNotifier implements VendorNotifier {
 
     /** Without a breaker or a bulkhead. */
     public HttpVendorNotifier(HttpClient client, URI baseUrl) {
-        this(client, baseUrl, ServiceGuard.none("vendor"));
+        this(client, baseUrl, ServiceGuard.none("vendor"), TextMapPropagator.noop());
     }
 
-    /** Each call through {@code guard}; each retraction through its bulkhead only. */
-    public HttpVendorNotifier(HttpClient client, URI baseUrl, ServiceGuard guard) {
+    /**
+     * Each call through {@code guard}; each retraction through its bulkhead only.
+     *
+     * @param propagator puts the calling thread's trace context into every request's headers
+     */
+    public HttpVendorNotifier(HttpClient client, URI baseUrl, ServiceGuard guard, TextMapPropagator propagator) {
         this.call = new HttpStepCall(client, baseUrl.resolve(PATH), "vendor system",
-                (message, cause) -> new VendorUnavailableException(message, cause), /* declinable= */ false, guard);
+                (message, cause) -> new VendorUnavailableException(message, cause), /* declinable= */ false, guard, propagator);
         this.retractCall = new HttpStepCall(client, baseUrl.resolve(RETRACT_PATH), "vendor system (retraction)",
                 (message, cause) -> new VendorUnavailableException(message, cause),
-                /* declinable= */ false, guard.withoutBreaker());
+                /* declinable= */ false, guard.withoutBreaker(), propagator);
     }
 
     @Override

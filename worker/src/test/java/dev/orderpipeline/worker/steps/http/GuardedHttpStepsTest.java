@@ -22,6 +22,7 @@ import dev.orderpipeline.worker.steps.CourierPool;
 import dev.orderpipeline.worker.steps.PaymentDeclinedException;
 import dev.orderpipeline.worker.steps.StepContext;
 import dev.orderpipeline.worker.steps.VendorUnavailableException;
+import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -83,7 +84,7 @@ class GuardedHttpStepsTest {
     @Test
     void vendorAnswering503_opensItsBreaker_andLaterCallsFailAsUnavailableWithoutReachingIt() throws Exception {
         ServiceGuards guards = guards(10);
-        HttpVendorNotifier vendor = new HttpVendorNotifier(client, stub.baseUrl(), guards.guard("vendor"));
+        HttpVendorNotifier vendor = new HttpVendorNotifier(client, stub.baseUrl(), guards.guard("vendor"), TextMapPropagator.noop());
         stub.outage(Service.VENDOR, null);
         for (int i = 0; i < 6; i++) {
             int n = i;
@@ -103,7 +104,7 @@ class GuardedHttpStepsTest {
     @Test
     void paymentDeclines_areAnswers_theBreakerStaysClosed() throws Exception {
         ServiceGuards guards = guards(10);
-        HttpPaymentGateway payment = new HttpPaymentGateway(client, stub.baseUrl(), guards.guard("payment"));
+        HttpPaymentGateway payment = new HttpPaymentGateway(client, stub.baseUrl(), guards.guard("payment"), TextMapPropagator.noop());
         stub.behave(Service.PAYMENT, Behaviour.failing(402, Duration.ofMillis(1)));
 
         for (int i = 0; i < 20; i++) {
@@ -123,7 +124,7 @@ class GuardedHttpStepsTest {
     @Test
     void anOrderWaitingForAFullBulkhead_endsWithItsDeadlineOutcome_withoutCallingTheService() throws Exception {
         ServiceGuards guards = guards(1);
-        HttpVendorNotifier vendor = new HttpVendorNotifier(client, stub.baseUrl(), guards.guard("vendor"));
+        HttpVendorNotifier vendor = new HttpVendorNotifier(client, stub.baseUrl(), guards.guard("vendor"), TextMapPropagator.noop());
         stub.behave(Service.VENDOR, Behaviour.succeeding(Duration.ofSeconds(20)));
         StepTracker tracker = new StepTracker();
         OrderPipeline pipeline = OrderPipeline.builder(new HttpPaymentGateway(client, stub.baseUrl()), vendor,
@@ -148,7 +149,7 @@ class GuardedHttpStepsTest {
     void manyOrdersAtOnce_theServiceSeesAtMostTheBulkheadsCalls_andEveryOrderIsServed() throws Exception {
         int maxCalls = 4;
         ServiceGuards guards = guards(maxCalls);
-        HttpVendorNotifier vendor = new HttpVendorNotifier(client, stub.baseUrl(), guards.guard("vendor"));
+        HttpVendorNotifier vendor = new HttpVendorNotifier(client, stub.baseUrl(), guards.guard("vendor"), TextMapPropagator.noop());
         stub.behave(Service.VENDOR, Behaviour.succeeding(Duration.ofMillis(50)));
 
         List<Future<String>> calls = new ArrayList<>();
