@@ -31,7 +31,7 @@ class LeaderRestartChaosIT {
     private static final Duration WAIT = Duration.ofMinutes(2);
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.orderpipeline.chaos.Modes#all")
+    @MethodSource("dev.orderpipeline.chaos.Modes#strictest")
     void partitionLeaderShutDownAndRestarted_everyOrderAnswered(DeliveryMode mode) throws Exception {
         Awaitility.pollInSameThread();
         long started = System.nanoTime();

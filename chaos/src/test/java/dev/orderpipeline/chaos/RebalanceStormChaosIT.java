@@ -31,7 +31,7 @@ class RebalanceStormChaosIT {
     private static final int CHANGES = 6;
     private static final Duration WAIT = Duration.ofMinutes(2);
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.orderpipeline.chaos.Modes#all")
+    @MethodSource("dev.orderpipeline.chaos.Modes#strictest")
     void workersJoinAndLeaveEveryFewSeconds_everyOrderAnswered(DeliveryMode mode) throws Exception {
         Awaitility.pollInSameThread();
         long seed = Long.getLong("chaos.seed", System.nanoTime());

@@ -79,8 +79,7 @@ class UpgradeChaosIT {
      * when the scenario was written.
      */
     static Stream<DeliveryMode> modes() {
-        String only = System.getProperty("chaos.mode", "");
-        return only.isBlank() ? Stream.of(DeliveryMode.EXACTLY_ONCE) : Modes.all();
+        return Modes.strictest();
     }
 
     @ParameterizedTest(name = "{0}")
