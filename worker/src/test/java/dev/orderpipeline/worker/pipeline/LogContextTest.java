@@ -22,7 +22,7 @@ import org.slf4j.MDC;
 @Timeout(30)
 class LogContextTest {
 
-    private final ConcurrentSteps steps = new ConcurrentSteps(new StepTracker(), Clock.systemUTC());
+    private final ConcurrentSteps steps = new ConcurrentSteps(new StepTracker(), Clock.systemUTC(), PipelineTracing.NONE);
 
     private List<Object> mdcSeenByTasks() throws InterruptedException {
         Map<String, Callable<?>> tasks = new LinkedHashMap<>();
