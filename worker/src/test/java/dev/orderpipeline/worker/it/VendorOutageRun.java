@@ -138,7 +138,7 @@ final class VendorOutageRun {
                     case PERMANENT -> outageEnd = Instant.MAX;
                     default -> throw new IllegalStateException();
                 }
-                if (outage == Outage.TEN_SECONDS) {
+                if (outage == Outage.TEN_SECONDS && guarding.breakers()) {
                     // What an operator sees while the breaker holds the backlog back.
                     await("ready names the vendor breaker").atMost(TEN_SECONDS).pollInterval(Duration.ofMillis(100))
                             .until(() -> {
