@@ -66,7 +66,8 @@ final class Compensator {
     }
 
     /**
-     * Undoes every step of {@code reports} that succeeded.
+     * Undoes every step of {@code reports} that succeeded, and voids a payment whose call went
+     * unanswered (see {@link #unanswered}).
      *
      * @return one entry per undone step, in step order; empty when none had succeeded
      * @throws InterruptedException if the order's thread is interrupted (the worker stops hard):
@@ -79,11 +80,15 @@ final class Compensator {
         Instant deadline = clock.instant().plus(compensationDeadline);
         Retry.Budget budget = retry.newBudget();
         for (ConcurrentSteps.Report report : reports) {
-            if (report.state() != ConcurrentSteps.State.SUCCEEDED) {
-                continue;
-            }
             StepName step = StepName.valueOf(report.name().toUpperCase(Locale.ROOT));
             StepContext context = new StepContext(deadline, order.orderId() + ":" + step.label(), clock);
+            if (report.state() != ConcurrentSteps.State.SUCCEEDED) {
+                if (step == StepName.PAYMENT && payment.actsWithoutAnswer() && unanswered(report)) {
+                    undos.put(step.label(), undo(step, () -> retry.run(step, context, budget,
+                            new AtomicInteger(), c -> payment.voidUnanswered(order, c))));
+                }
+                continue;
+            }
             switch (step) {
                 case PAYMENT -> undos.put(step.label(), undo(step, () -> retry.run(step, context, budget,
                         new AtomicInteger(), c -> payment.voidAuthorization(order, (String) report.value(), c))));
@@ -104,6 +109,9 @@ final class Compensator {
             ConcurrentSteps.Joined joined = steps.runAll("order-" + order.orderId() + "-compensation", undos, deadline);
             for (ConcurrentSteps.Report report : joined.reports()) {
                 StepName step = StepName.valueOf(report.name().toUpperCase(Locale.ROOT));
+                if (report.state() == ConcurrentSteps.State.SUCCEEDED && report.value() == null) {
+                    continue; // an unanswered call had done nothing: nothing to report
+                }
                 done.put(step, switch (report.state()) {
                     case SUCCEEDED -> (Compensation) report.value();
                     // Tasks return their failures as values; only an Error gets here.
@@ -121,6 +129,21 @@ final class Compensator {
     }
 
     /**
+     * Whether a step that did not succeed may still have acted: its call was cancelled mid-way
+     * or timed out, so its request may have reached the service, which acts on it whether or not
+     * an answer is awaited. Money is what such a call leaves behind, so the payment is voided by
+     * its idempotency key. A vendor notified or a courier booked by an unanswered call is not
+     * undone here: their undos still take the reference that only an answer carries.
+     */
+    private static boolean unanswered(ConcurrentSteps.Report report) {
+        return switch (report.state()) {
+            case CANCELLED -> true;
+            case FAILED -> ErrorClassifier.classify(report.failure()) == ErrorClass.TIMEOUT;
+            case SUCCEEDED -> false;
+        };
+    }
+
+    /**
      * Wraps an undo so that its failure becomes a value (one failed undo must not cancel the
      * others), in a span of its own.
      */
@@ -128,9 +151,10 @@ final class Compensator {
         return () -> {
             try (PipelineTracing.Span span = tracing.compensation(step)) {
                 try {
-                    Compensation done = Compensation.compensated(step, SenderText.reason(call.call()));
+                    String note = call.call();
                     span.succeeded();
-                    return done;
+                    // null: an unanswered call had done nothing (see unanswered)
+                    return note == null ? null : Compensation.compensated(step, SenderText.reason(note));
                 } catch (InterruptedException e) {
                     span.cancelled(/* deadlinePassed= */ true);
                     throw e;

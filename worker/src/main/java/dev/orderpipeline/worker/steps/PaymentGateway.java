@@ -30,4 +30,29 @@ public interface PaymentGateway {
             throws InterruptedException, StepException {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot void an authorisation");
     }
+
+    /**
+     * Whether an {@link #authorize} call may take effect although its answer never arrives: true
+     * for a remote provider, which acts on a request it received whether or not the caller still
+     * waits. Then the pipeline asks {@link #voidUnanswered} after such a call.
+     */
+    default boolean actsWithoutAnswer() {
+        return false;
+    }
+
+    /**
+     * Voids what an {@link #authorize} call under the same idempotency key may have authorised
+     * although its answer never arrived: the call was cancelled (a sibling failed, the deadline
+     * passed) or timed out after the request had left, and a provider acts on a request it
+     * received whether or not the caller still listens. Idempotent, like
+     * {@link #voidAuthorization}.
+     *
+     * <p>The default holds that nothing was authorised: right for a gateway whose authorisation
+     * takes effect only in a call that returns (the simulated one; see {@link #actsWithoutAnswer}).
+     *
+     * @return a short note for the outcome, or {@code null} when nothing was authorised under the key
+     */
+    default String voidUnanswered(OrderPlaced order, StepContext context) throws InterruptedException, StepException {
+        return null;
+    }
 }

@@ -222,6 +222,74 @@ class CompensationTest {
         assertTrue(reported.contains(payment), () -> "not reported: " + reported);
     }
 
+    /**
+     * A provider as real ones are: the authorisation is booked when the request arrives, and
+     * holds whether or not the caller waits for the answer; a void under the key releases it.
+     */
+    private static final class ProviderThatActsOnArrival implements PaymentGateway {
+        final java.util.Set<String> held = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        final List<String> voids = new CopyOnWriteArrayList<>();
+        final boolean books;
+
+        ProviderThatActsOnArrival(boolean books) {
+            this.books = books;
+        }
+
+        @Override
+        public String authorize(OrderPlaced order, StepContext context) throws InterruptedException {
+            if (books) {
+                held.add(context.idempotencyKey());
+            }
+            Thread.sleep(Duration.ofSeconds(30)); // the answer is slow: the order is cancelled first
+            return "auth-" + context.idempotencyKey();
+        }
+
+        @Override
+        public boolean actsWithoutAnswer() {
+            return true;
+        }
+
+        @Override
+        public String voidUnanswered(OrderPlaced order, StepContext context) {
+            voids.add(context.idempotencyKey());
+            return held.remove(context.idempotencyKey()) ? "voided auth-" + context.idempotencyKey() : null;
+        }
+    }
+
+    @Test
+    void paymentCancelledAfterTheProviderAuthorised_isVoidedByItsKey_andListedInTheOutcome() throws Exception {
+        ProviderThatActsOnArrival provider = new ProviderThatActsOnArrival(/* books= */ true);
+        VendorNotifier down = (order, context) -> {
+            throw new VendorUnavailableException("vendor down");
+        };
+
+        OrderOutcome outcome = pipeline(provider, down, RetryPolicy.NONE, Duration.ofSeconds(2))
+                .process(order("o-unanswered", null), T0);
+
+        assertEquals(ErrorClass.VENDOR_UNAVAILABLE, outcome.errorClass(), "the order keeps its own failure's class");
+        assertEquals(java.util.Set.of(), provider.held, "the authorisation of the cancelled call was left standing");
+        assertEquals(List.of("o-unanswered:payment"), provider.voids);
+        Compensation payment = outcome.compensations().getFirst();
+        assertEquals(StepName.PAYMENT, payment.step());
+        assertEquals(CompensationStatus.COMPENSATED, payment.status());
+        assertTrue(payment.detail().contains("voided auth-o-unanswered:payment"), payment::detail);
+    }
+
+    @Test
+    void paymentCancelledBeforeTheProviderActed_listsNoCompensation() throws Exception {
+        ProviderThatActsOnArrival provider = new ProviderThatActsOnArrival(/* books= */ false);
+        VendorNotifier down = (order, context) -> {
+            throw new VendorUnavailableException("vendor down");
+        };
+
+        OrderOutcome outcome = pipeline(provider, down, RetryPolicy.NONE, Duration.ofSeconds(2))
+                .process(order("o-nothing-held", null), T0);
+
+        assertEquals(List.of("o-nothing-held:payment"), provider.voids, "the provider was not asked");
+        assertTrue(outcome.compensations().stream().noneMatch(c -> c.step() == StepName.PAYMENT),
+                () -> "a payment that held nothing listed as undone: " + outcome.compensations());
+    }
+
     @Test
     void gatewayThatCannotVoid_isAFailedCompensation_classifiedInternal() throws Exception {
         PaymentGateway cannotVoid = (order, context) -> "auth-2";

@@ -64,4 +64,18 @@ public final class HttpPaymentGateway implements PaymentGateway {
         body.put("authorization", authorization);
         return "voided " + authorization + " (" + voidCall.post(body, context) + ")";
     }
+
+    @Override
+    public boolean actsWithoutAnswer() {
+        return true;
+    }
+
+    /** Voids by the call's idempotency key; the provider answers 404 when it authorised nothing under it. */
+    @Override
+    public String voidUnanswered(OrderPlaced order, StepContext context) throws InterruptedException, StepException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("orderId", order.orderId());
+        String voided = voidCall.postIfActed(body, context);
+        return voided == null ? null : "voided the authorisation of an unanswered call (" + voided + ")";
+    }
 }

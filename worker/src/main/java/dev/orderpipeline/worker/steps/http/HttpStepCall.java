@@ -84,6 +84,19 @@ final class HttpStepCall {
      * @throws UnexpectedResponseException an answer that means our request is wrong: {@code internal}
      */
     String post(Map<String, ?> body, StepContext context) throws InterruptedException, StepException {
+        return send(body, context, /* absentIsNull= */ false);
+    }
+
+    /**
+     * As {@link #post}, for an undo of what a call under the same key may have done: a 404
+     * ("nothing under this key") returns {@code null} instead of failing.
+     */
+    String postIfActed(Map<String, ?> body, StepContext context) throws InterruptedException, StepException {
+        return send(body, context, /* absentIsNull= */ true);
+    }
+
+    private String send(Map<String, ?> body, StepContext context, boolean absentIsNull)
+            throws InterruptedException, StepException {
         HttpResponse<String> response;
         // Refused at once while the breaker is open; waits for a call slot within the deadline,
         // so the time left is measured after the wait.
@@ -123,7 +136,7 @@ final class HttpStepCall {
                 permit.answered();
             }
         }
-        return map(response, context.idempotencyKey());
+        return map(response, context.idempotencyKey(), absentIsNull);
     }
 
     private ServiceGuard.Permit enter() throws InterruptedException, StepException {
@@ -137,10 +150,13 @@ final class HttpStepCall {
         }
     }
 
-    private String map(HttpResponse<String> response, String key) throws StepException {
+    private String map(HttpResponse<String> response, String key, boolean absentIsNull) throws StepException {
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
             return reference(response, key);
+        }
+        if (status == 404 && absentIsNull) {
+            return null;
         }
         if (status == 409 && key.equals(response.headers().firstValue(IDEMPOTENCY_HEADER).orElse(null))) {
             // The service already did this for our key: a replay, not a second action.

@@ -269,6 +269,22 @@ class HttpStepsTest {
     }
 
     @Test
+    void voidOfAnUnansweredCall_voidsWhatTheKeyAuthorised_andSaysNothingWhenItAuthorisedNothing() throws Exception {
+        OrderPlaced order = order("o-unanswered");
+        StepContext authorised = context("o-unanswered:payment", Duration.ofSeconds(5));
+        payment.authorize(order, authorised); // its answer, in the pipeline, never arrived
+
+        String voided = payment.voidUnanswered(order, authorised);
+        String nothing = payment.voidUnanswered(order("o-never"), context("o-never:payment", Duration.ofSeconds(5)));
+
+        assertTrue(voided != null && voided.startsWith("voided the authorisation of an unanswered call"),
+                () -> "void note " + voided);
+        assertEquals(1, stub.undos("o-unanswered:payment"), "the authorisation under the key was not voided");
+        assertEquals(null, nothing, "a key that authorised nothing was reported as voided");
+        assertEquals(0, stub.undos("o-never:payment"));
+    }
+
+    @Test
     void courierRelease_recallsTheDispatch_andReturnsTheCourier_evenWhenTheRecallFails() throws Exception {
         OrderPlaced order = order("o-recall");
         StepContext key = context("o-recall:courier", Duration.ofSeconds(5));
