@@ -1,14 +1,11 @@
 package dev.orderpipeline.worker.app;
 
-import dev.orderpipeline.contract.Compensation;
-import dev.orderpipeline.contract.ErrorClass;
 import dev.orderpipeline.contract.OrderCodec;
 import dev.orderpipeline.contract.StepName;
 import dev.orderpipeline.localkafka.LocalKafkaBroker;
 import dev.orderpipeline.worker.config.BootstrapServers;
 import dev.orderpipeline.worker.config.ConfigException;
 import dev.orderpipeline.worker.config.KafkaConnection;
-import dev.orderpipeline.worker.config.StepServices;
 import dev.orderpipeline.worker.config.StepSettings;
 import dev.orderpipeline.worker.config.WorkerConfig;
 import dev.orderpipeline.worker.consume.PollLoop;
@@ -23,24 +20,13 @@ import dev.orderpipeline.worker.observe.KafkaReachability;
 import dev.orderpipeline.worker.observe.Metrics;
 import dev.orderpipeline.worker.observe.PollHealth;
 import dev.orderpipeline.worker.observe.WorkerMetrics;
-import dev.orderpipeline.worker.pipeline.AttemptResult;
 import dev.orderpipeline.worker.pipeline.OrderPipeline;
-import dev.orderpipeline.worker.pipeline.PipelineEvents;
 import dev.orderpipeline.worker.pipeline.StepTracker;
-import dev.orderpipeline.worker.steps.CourierDispatcher;
 import dev.orderpipeline.worker.steps.CourierPool;
-import dev.orderpipeline.worker.steps.PaymentGateway;
 import dev.orderpipeline.worker.steps.PaymentLedger;
 import dev.orderpipeline.worker.steps.SimulatedSteps;
-import dev.orderpipeline.worker.steps.VendorNotifier;
-import dev.orderpipeline.worker.steps.http.HttpCourierDispatcher;
-import dev.orderpipeline.worker.steps.http.HttpPaymentGateway;
-import dev.orderpipeline.worker.steps.http.HttpSteps;
-import dev.orderpipeline.worker.steps.http.HttpVendorNotifier;
 import dev.orderpipeline.worker.trace.Tracing;
-import java.net.http.HttpClient;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -148,8 +134,8 @@ public final class Worker implements AutoCloseable {
                 workerMetrics.bindPaymentLedger(payments::charges, payments::voids);
             }
             OrderPipeline pipeline = steps.overHttp()
-                    ? httpPipeline(config, guards, couriers, tracker, clock, random, workerMetrics, tracing)
-                    : pipeline(config, SimulatedSteps.payment(steps.simulation(), random, payments),
+                    ? Pipelines.overHttp(config, guards, couriers, tracker, clock, random, workerMetrics, tracing)
+                    : Pipelines.of(config, SimulatedSteps.payment(steps.simulation(), random, payments),
                             SimulatedSteps.vendor(steps.simulation(), random),
                             SimulatedSteps.courier(steps.simulation(), random, couriers), tracker, clock, random,
                             workerMetrics, tracing);
@@ -198,51 +184,6 @@ public final class Worker implements AutoCloseable {
                 }
             }
         }
-    }
-
-    private static OrderPipeline httpPipeline(WorkerConfig config, ServiceGuards guards, CourierPool couriers,
-                                              StepTracker tracker, Clock clock, Random random, WorkerMetrics metrics,
-                                              Tracing tracing) {
-        HttpClient client = HttpSteps.newClient(config.kafka().connectTimeout());
-        StepServices services = config.steps().services();
-        return pipeline(config,
-                new HttpPaymentGateway(client, services.payment(), guards.guard(StepName.PAYMENT.label()), tracing.propagator()),
-                new HttpVendorNotifier(client, services.vendor(), guards.guard(StepName.VENDOR.label()), tracing.propagator()),
-                new HttpCourierDispatcher(client, services.courier(), couriers, guards.guard(StepName.COURIER.label()),
-                        tracing.propagator()),
-                tracker, clock, random, metrics, tracing);
-    }
-
-    private static OrderPipeline pipeline(WorkerConfig config, PaymentGateway payment, VendorNotifier vendor,
-                                          CourierDispatcher courier, StepTracker tracker, Clock clock, Random random,
-                                          WorkerMetrics metrics, Tracing tracing) {
-        PipelineEvents events = new PipelineEvents() {
-            @Override
-            public void retrying(StepName step, ErrorClass errorClass) {
-                metrics.stepRetry(step, errorClass);
-            }
-
-            @Override
-            public void attempted(StepName step, AttemptResult result, Duration duration) {
-                metrics.stepAttempt(step, result.label(), duration);
-            }
-
-            @Override
-            public void compensation(String orderId, Compensation compensation) {
-                metrics.compensation(compensation.step(), compensation.status());
-            }
-        };
-        return OrderPipeline.builder(payment, vendor, courier)
-                .orderDeadline(config.flow().orderDeadline())
-                .workerId(config.kafka().workerId())
-                .tracker(tracker)
-                .clock(clock)
-                .retry(config.retry())
-                .compensationDeadline(config.flow().compensationDeadline())
-                .random(random)
-                .events(events)
-                .tracing(tracing.pipeline())
-                .build();
     }
 
     /** Asks the worker to stop: no new orders, in-flight ones finish within the drain budget. */

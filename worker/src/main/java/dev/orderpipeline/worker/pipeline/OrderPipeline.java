@@ -59,11 +59,11 @@ public final class OrderPipeline {
      * A pipeline over these three steps. Its order deadline and worker id are to be given; the
      * rest has defaults: every step called once, undos within {@link #DEFAULT_COMPENSATION_DEADLINE}.
      */
-    public static Builder builder(PaymentGateway payment, VendorNotifier vendor, CourierDispatcher courier) {
-        return new Builder(payment, vendor, courier);
+    public static OrderPipelineBuilder builder(PaymentGateway payment, VendorNotifier vendor, CourierDispatcher courier) {
+        return new OrderPipelineBuilder(payment, vendor, courier);
     }
 
-    private OrderPipeline(Builder b) {
+    OrderPipeline(OrderPipelineBuilder b) {
         this.payment = Objects.requireNonNull(b.payment, "payment");
         this.vendor = Objects.requireNonNull(b.vendor, "vendor");
         this.courier = Objects.requireNonNull(b.courier, "courier");
@@ -81,94 +81,6 @@ public final class OrderPipeline {
         Retry undoRetry = new Retry(b.retry, b.random, b.sleeper, PipelineEvents.NONE, PipelineTracing.NONE, steps);
         this.compensator = new Compensator(payment, vendor, courier, undoRetry, steps, b.compensationDeadline, b.events,
                 tracing, clock);
-    }
-
-    /** Collects what a pipeline is made of; {@link #build()} checks it. Not thread-safe. */
-    public static final class Builder {
-
-        private final PaymentGateway payment;
-        private final VendorNotifier vendor;
-        private final CourierDispatcher courier;
-        private Duration orderDeadline;
-        private String workerId;
-        private StepTracker tracker = new StepTracker();
-        private Clock clock = Clock.systemUTC();
-        private RetryPolicy retry = RetryPolicy.NONE;
-        private Duration compensationDeadline = DEFAULT_COMPENSATION_DEADLINE;
-        private Random random = new Random();
-        private PipelineEvents events = PipelineEvents.NONE;
-        private PipelineTracing tracing = PipelineTracing.NONE;
-        private Retry.Sleeper sleeper = Thread::sleep;
-
-        private Builder(PaymentGateway payment, VendorNotifier vendor, CourierDispatcher courier) {
-            this.payment = payment;
-            this.vendor = vendor;
-            this.courier = courier;
-        }
-
-        /** How long one order's steps may take together, from when they start. Required. */
-        public Builder orderDeadline(Duration orderDeadline) {
-            this.orderDeadline = orderDeadline;
-            return this;
-        }
-
-        /** Written into every outcome, to tell workers apart. Required. */
-        public Builder workerId(String workerId) {
-            this.workerId = workerId;
-            return this;
-        }
-
-        /** Counts the step threads, to prove none outlives its order. */
-        public Builder tracker(StepTracker tracker) {
-            this.tracker = tracker;
-            return this;
-        }
-
-        public Builder clock(Clock clock) {
-            this.clock = clock;
-            return this;
-        }
-
-        /** When a step is called again after a transient failure; by default never. */
-        public Builder retry(RetryPolicy retry) {
-            this.retry = retry;
-            return this;
-        }
-
-        /** How long the undos of a failed order may take, from when they start. */
-        public Builder compensationDeadline(Duration compensationDeadline) {
-            this.compensationDeadline = compensationDeadline;
-            return this;
-        }
-
-        /** Draws the jittered waits between attempts. */
-        public Builder random(Random random) {
-            this.random = random;
-            return this;
-        }
-
-        /** Told of retries and compensations, for metrics. */
-        public Builder events(PipelineEvents events) {
-            this.events = events;
-            return this;
-        }
-
-        /** Told of attempts, cancellations and undos, for traces; by default nothing is traced. */
-        public Builder tracing(PipelineTracing tracing) {
-            this.tracing = tracing;
-            return this;
-        }
-
-        /** The wait between attempts, passed in so that tests spend no time in it. */
-        Builder sleeper(Retry.Sleeper sleeper) {
-            this.sleeper = sleeper;
-            return this;
-        }
-
-        /** @throws NullPointerException or IllegalArgumentException if a part is missing or a deadline is not positive */
-        public OrderPipeline build() {
-            return new OrderPipeline(this);
-        }
     }
 
     /**
