@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orderpipeline.contract.OrderPlaced;
 import dev.orderpipeline.contract.SampleOrders;
+import dev.orderpipeline.stubs.StubServices;
 import dev.orderpipeline.testsupport.WorkerProcess;
 import java.io.File;
 import java.io.IOException;
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -74,16 +76,23 @@ class DashboardIT {
         Map<String, String> queries = panelQueries(dashboard, variables);
 
         try (PipelineTopics topics = new PipelineTopics("dashboard-it");
+             // The steps over HTTP, so that the breaker and bulkhead panels have services to show.
+             // Failures of every kind the dashboard shows: declines (compensations of the
+             // siblings), vendor 503s (retries, some exhausted: more compensations).
+             StubServices stub = StubServices.start(0, new StubServices.Behaviour(Duration.ofMillis(20),
+                     Duration.ofMillis(10), 0.0, 503, 200), new SplittableRandom(11));
              WorkerProcess worker = WorkerProcess.start("dashboard-worker",
                      "--bootstrap-servers", topics.bootstrapServers(),
                      "--orders-topic", topics.orders, "--results-topic", topics.results,
                      "--dead-letter-topic", topics.deadLetters, "--group-id", topics.groupId,
                      "--worker-id", "dashboard-worker", "--commit-interval", "200ms",
-                     "--step-latency", "20ms", "--step-jitter", "10ms",
-                     // Failures of every kind the dashboard shows: declines (compensations of the
-                     // siblings), vendor outages (retries, some exhausted: more compensations).
-                     "--payment-decline-rate", "0.1", "--vendor-outage-rate", "0.3");
+                     "--payment-url", stub.baseUrl().toString(), "--vendor-url", stub.baseUrl().toString(),
+                     "--courier-url", stub.baseUrl().toString());
              ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor()) {
+            stub.behave(StubServices.Service.PAYMENT,
+                    new StubServices.Behaviour(Duration.ofMillis(20), Duration.ofMillis(10), 0.1, 402, 200));
+            stub.behave(StubServices.Service.VENDOR,
+                    new StubServices.Behaviour(Duration.ofMillis(20), Duration.ofMillis(10), 0.3, 503, 200));
             await("worker listens and holds partitions").atMost(WAIT)
                     .until(() -> worker.httpPort().isPresent() && worker.holdsPartitions());
             Path dir = Files.createDirectories(Path.of("target", "prometheus")).resolve("run-" + System.nanoTime());
