@@ -158,6 +158,7 @@ public final class ParallelConsumerRunner {
         }
         pc.close(DRAIN_BUDGET, DrainingMode.DONT_DRAIN);
         meters.close();
+        System.err.println("failed orders by error class: " + function.failuresByErrorClass());
         System.out.println("parallel consumer stopped: " + function.counts());
         return 0;
     }
