@@ -148,12 +148,17 @@ public final class ScaleTrial implements java.util.concurrent.Callable<Integer> 
                 ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+            java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
             for (int i = 0; i < orders; i++) {
                 String id = "order-" + i;
-                producer.send(new ProducerRecord<>(ORDERS, id.getBytes(StandardCharsets.UTF_8),
-                        codec.encode(SampleOrders.order(id, now, Simulation.NONE, random))));
+                var _ = producer.send(new ProducerRecord<>(ORDERS, id.getBytes(StandardCharsets.UTF_8),
+                        codec.encode(SampleOrders.order(id, now, Simulation.NONE, random))),
+                        (_, error) -> failure.compareAndSet(null, error));
             }
             producer.flush();
+            if (failure.get() != null) {
+                throw new IllegalStateException("the backlog was not written: " + failure.get().getMessage(), failure.get());
+            }
         }
         System.out.printf("backlog of %d orders written in %.1f s%n", orders, (System.nanoTime() - t) / 1e9);
     }
@@ -170,7 +175,7 @@ public final class ScaleTrial implements java.util.concurrent.Callable<Integer> 
     /** User plus system CPU of {@code pid} so far, from /proc (clock ticks of 1/100 s). */
     private static double cpuSeconds(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
     }
 
@@ -179,7 +184,7 @@ public final class ScaleTrial implements java.util.concurrent.Callable<Integer> 
         try {
             return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
                     .filter(l -> l.startsWith(key)).findFirst()
-                    .map(l -> Long.parseLong(l.substring(key.length()).strip().split("\\s+")[0])).orElse(0L);
+                    .map(l -> Long.parseLong(l.substring(key.length()).strip().split("\\s+", -1)[0])).orElse(0L);
         } catch (IOException e) {
             return 0;
         }
