@@ -36,7 +36,7 @@ class BenchmarkOptionsTest {
         assertNull(opts.backlog, "the comparison, not the backlog test");
         assertEquals(20, opts.backlogStepLatency);
         assertEquals(12, opts.backlogMinutes);
-        assertEquals(20, opts.maxMinutes);
+        assertEquals(20, opts.maxMinutes());
         assertEquals(Path.of("benchmark/results"), opts.results);
     }
 
@@ -57,7 +57,7 @@ class BenchmarkOptionsTest {
         assertEquals("-XX:StartFlightRecording=filename=/tmp/w.jfr", opts.workerJvmArg);
         assertEquals(10, opts.backlogStepLatency);
         assertEquals(3, opts.backlogMinutes);
-        assertEquals(30, opts.maxMinutes);
+        assertEquals(30, opts.maxMinutes());
         assertEquals(Path.of("/tmp/ab"), opts.results);
     }
 

@@ -18,7 +18,7 @@ class ReportTest {
 
     private static Result result(Workload w, double perSecond, double p99) {
         return new Result(w, 1, w.orders(), true, perSecond, perSecond, 1, perSecond / 2, 100, 20, p99, p99 + 5,
-                100, 50, 200, 40, 3, Math.max(1, w.maxInFlight()), 0, 0);
+                100, 50, 200, 40, 3, Math.max(1, w.maxInFlight()), 0, 0, Double.NaN);
     }
 
     private static List<Summary> sample() {
