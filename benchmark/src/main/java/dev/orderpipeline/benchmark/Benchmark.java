@@ -58,6 +58,9 @@ public final class Benchmark {
         boolean needsStub = !sweep && opts.backlog == null && comparison.stream().anyMatch(Workload::http);
         Rig rig;
         try {
+            if (sweep) {
+                new SweepPlan(opts.sweepLatencies, opts.sweepInFlight, opts.rounds); // a bad grid stops here, in one line
+            }
             rig = new Rig(opts, needsPc, needsStub);
         } catch (IllegalArgumentException e) {
             System.err.println("benchmark: " + e.getMessage());

@@ -40,10 +40,10 @@ final class Rig implements AutoCloseable {
     final Path benchmarkJar;
     // What was measured: the worker changes under concurrent work, so the report names its build.
     final String workerVersion;
-    // Newer workers serve /metrics on --http-port, default 8080: taken on a shared machine, so ask for a free port.
-    final boolean workerHasHttpPort;
-    final boolean baselineHasHttpPort;
-    final boolean pcHasHttpPort;
+    // Each jar's --help: which optional flags (--http-port, --bulkhead-max-calls) it accepts.
+    private final String workerHelp;
+    private final String baselineHelp;
+    private final String pcHelp;
     private Process broker;
     private String bootstrap;
     private Admin admin;
@@ -66,9 +66,9 @@ final class Rig implements AutoCloseable {
                 "build the benchmark-pc module (./mvnw package -DskipTests)"), logs.resolve("order-benchmark-pc.jar")) : null;
         stubJar = needsStub ? snapshot(required(opts.stubJar, "stub services jar", "--stub-jar",
                 "build the stub-services module (./mvnw package -DskipTests)"), logs.resolve("stub-services.jar")) : null;
-        workerHasHttpPort = help(workerJar).contains("--http-port");
-        baselineHasHttpPort = baselineJar != null && help(baselineJar).contains("--http-port");
-        pcHasHttpPort = pcJar != null && help(pcJar).contains("--http-port");
+        workerHelp = help(workerJar);
+        baselineHelp = baselineJar != null ? help(baselineJar) : "";
+        pcHelp = pcJar != null ? help(pcJar) : "";
         workerVersion = built + " built " + STAMP.format(Files.getLastModifiedTime(built).toInstant())
                 + "; repository HEAD " + git("rev-parse", "--short", "HEAD")
                 + (git("status", "--porcelain", "--", "worker").isEmpty() ? "" : " + uncommitted changes in worker/");
@@ -94,12 +94,13 @@ final class Rig implements AutoCloseable {
         };
     }
 
-    boolean hasHttpPort(Workload w) {
+    /** The {@code --help} of {@code w}'s engine; empty for the raw pipe. */
+    String helpOf(Workload w) {
         return switch (w.engine()) {
-            case RAW_PIPE -> false;
-            case WORKER -> workerHasHttpPort;
-            case BASELINE -> baselineHasHttpPort;
-            case PARALLEL_CONSUMER -> pcHasHttpPort;
+            case RAW_PIPE -> "";
+            case WORKER -> workerHelp;
+            case BASELINE -> baselineHelp;
+            case PARALLEL_CONSUMER -> pcHelp;
         };
     }
 

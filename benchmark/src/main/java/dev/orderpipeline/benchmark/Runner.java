@@ -116,7 +116,7 @@ final class Runner {
             jvm.add(opts.workerJvmArg);
         }
         List<String> cmd = new ChildCommand(Children.java(), jvm, rig.jarOf(w), rig.bootstrap(), topics, "bench-" + id,
-                rig.hasHttpPort(w), courierPool(w), stubUrl).build(w);
+                rig.helpOf(w), courierPool(w), stubUrl).build(w);
 
         Process p = null;
         TraceSink sink = null;

@@ -76,6 +76,22 @@ class ReportTest {
     }
 
     @Test
+    void peerComparison_givesWorkerOverParallelConsumer_soAboveOneTheWorkerIsBetter() {
+        var w2c = Workload.worker("W2c", "worker, steps", 20, 5, 1024, "key", 1000);
+        var p2c = w2c.onParallelConsumer();
+        var w0 = Workload.rawPipe(1000);
+        String table = Report.peerComparison(List.of(
+                new Summary(w0, List.of(result(w0, 50_000, 5))),
+                new Summary(w2c, List.of(result(w2c, 12_000, 40))),
+                new Summary(p2c, List.of(result(p2c, 4_000, 80)))));
+
+        assertEquals("P2c", p2c.name());
+        // orders/s 12,000 / 4,000; CPU 100 / 100; p99 80 / 40
+        assertTrue(table.contains("| W2c / P2c | 12000 | 4000 | **3.00** | 100 | 100 | 1.00 | 40.0 | 80.0 | 2.00 | - |"), table);
+        assertEquals(1, table.lines().filter(l -> l.startsWith("| W")).count(), "the raw pipe has no peer: " + table);
+    }
+
+    @Test
     void chart_writesAReadablePng(@TempDir Path dir) throws Exception {
         System.setProperty("java.awt.headless", "true");
         Path png = dir.resolve("chart.png");

@@ -26,6 +26,14 @@ class RoundOrderTest {
         assertEquals(List.of("W0", "W1", "W2c"), names(Comparison.inRoundOrder(plain, 2)));
     }
 
+    @Test
+    void parallelConsumerPeers_alternateWithTheirWorkload_andWithABaselineTheGroupIsReversed() {
+        List<Workload> withPeers = List.of(raw, w1, w1.onParallelConsumer(), w2c, w2c.onBaseline(), w2c.onParallelConsumer());
+
+        assertEquals(List.of("W0", "W1", "P1", "W2c", "W2c-base", "P2c"), names(Comparison.inRoundOrder(withPeers, 1)));
+        assertEquals(List.of("W0", "P1", "W1", "P2c", "W2c-base", "W2c"), names(Comparison.inRoundOrder(withPeers, 2)));
+    }
+
     private static List<String> names(List<Workload> workloads) {
         return workloads.stream().map(Workload::name).toList();
     }
