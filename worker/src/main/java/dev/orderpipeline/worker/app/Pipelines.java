@@ -28,15 +28,16 @@ import java.util.Random;
 /**
  * Assembles the per-order pipeline from the configuration: its steps (simulated, or the services
  * over HTTP behind their circuit breakers and bulkheads), and what it tells the worker's meters
- * and traces.
+ * and traces. Public for the benchmark's Parallel Consumer runner, which runs the worker's own
+ * pipeline inside another engine.
  */
-final class Pipelines {
+public final class Pipelines {
 
     private Pipelines() {
     }
 
     /** The pipeline over the payment, vendor and courier services over HTTP, each behind its guard. */
-    static OrderPipeline overHttp(WorkerConfig config, ServiceGuards guards, CourierPool couriers,
+    public static OrderPipeline overHttp(WorkerConfig config, ServiceGuards guards, CourierPool couriers,
                                    StepTracker tracker, Clock clock, Random random, WorkerMetrics metrics,
                                               Tracing tracing) {
         HttpClient client = HttpSteps.newClient(config.kafka().connectTimeout());
@@ -50,7 +51,7 @@ final class Pipelines {
     }
 
     /** The pipeline over these steps, telling the worker's meters and traces what it does. */
-    static OrderPipeline of(WorkerConfig config, PaymentGateway payment, VendorNotifier vendor,
+    public static OrderPipeline of(WorkerConfig config, PaymentGateway payment, VendorNotifier vendor,
                                           CourierDispatcher courier, StepTracker tracker, Clock clock, Random random,
                                           WorkerMetrics metrics, Tracing tracing) {
         PipelineEvents events = new PipelineEvents() {

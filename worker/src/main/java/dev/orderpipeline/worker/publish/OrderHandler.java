@@ -91,7 +91,7 @@ public final class OrderHandler {
         // Current on this thread while the record is handled: the steps' spans, the log lines'
         // trace ids and the trace headers of what is sent all come from it.
         try (OrderSpans.OrderSpan span = spans.start(record)) {
-            DecodedOrder decoded = decode(record);
+            DecodedOrder decoded = decode(codec, record);
             Optional<String> orderId = switch (decoded) {
                 case DecodedOrder.Valid valid -> Optional.of(valid.order().orderId());
                 case DecodedOrder.Invalid invalid -> invalid.orderId();
@@ -176,9 +176,10 @@ public final class OrderHandler {
 
     /**
      * The order in {@code record}, with the rules for its key: at most
-     * {@link OrderCodec#MAX_KEY_BYTES} (whatever the value), and the order id.
+     * {@link OrderCodec#MAX_KEY_BYTES} (whatever the value), and the order id. Public for the
+     * benchmark's Parallel Consumer runner, which decodes exactly as the worker does.
      */
-    private DecodedOrder decode(ConsumerRecord<byte[], byte[]> record) {
+    public static DecodedOrder decode(OrderCodec codec, ConsumerRecord<byte[], byte[]> record) {
         DecodedOrder decoded = codec.decodeOrder(record.value());
         if (record.key() != null && record.key().length > OrderCodec.MAX_KEY_BYTES) {
             Optional<String> orderId = switch (decoded) {

@@ -80,8 +80,11 @@ public final class OutcomePublisher {
                         : new PublishException("could not publish outcome: " + error.getMessage(), error)));
     }
 
-    /** {@code outcome} keyed by its order id, with the order's trace context when tracing is on. */
-    private ProducerRecord<byte[], byte[]> outcomeRecord(OrderOutcome outcome) {
+    /**
+     * {@code outcome} keyed by its order id, with the order's trace context when tracing is on.
+     * Public for the benchmark's Parallel Consumer runner, whose engine sends what it is given.
+     */
+    public ProducerRecord<byte[], byte[]> outcomeRecord(OrderOutcome outcome) {
         byte[] key = outcome.orderId().getBytes(StandardCharsets.UTF_8);
         RecordHeaders headers = new RecordHeaders();
         trace.write(headers);
@@ -102,18 +105,29 @@ public final class OutcomePublisher {
      */
     RecordMetadata deadLetter(ConsumerRecord<byte[], byte[]> source, DecodedOrder.Invalid invalid)
             throws InterruptedException, PublishException {
-        ProducerRecord<byte[], byte[]> whole = deadLetterRecord(source, invalid, source.value(), false);
-        if (source.value() != null && sizeUpperBound(whole) > maxDeadLetterBytes) {
-            return await(producer.send(truncated(source, invalid)), "truncated dead letter");
+        ProducerRecord<byte[], byte[]> fitting = deadLetterRecord(source, invalid);
+        if (fitting.value() != source.value()) { // the very same array unless it was cut
+            return await(producer.send(fitting), "truncated dead letter");
         }
         try {
-            return await(producer.send(whole), "dead letter");
+            return await(producer.send(fitting), "dead letter");
         } catch (PublishException e) {
             if (!(e.getCause() instanceof RecordTooLargeException) || source.value() == null) {
                 throw e;
             }
             return await(producer.send(truncated(source, invalid)), "truncated dead letter");
         }
+    }
+
+    /**
+     * {@code source}'s dead letter as {@link #deadLetter} first sends it: whole, or with its value
+     * cut and marked so when it would not fit. Public for the benchmark's Parallel Consumer
+     * runner, whose engine sends what it is given.
+     */
+    public ProducerRecord<byte[], byte[]> deadLetterRecord(ConsumerRecord<byte[], byte[]> source,
+                                                           DecodedOrder.Invalid invalid) {
+        ProducerRecord<byte[], byte[]> whole = deadLetterRecord(source, invalid, source.value(), false);
+        return source.value() != null && sizeUpperBound(whole) > maxDeadLetterBytes ? truncated(source, invalid) : whole;
     }
 
     /** {@code source}'s dead letter with its value cut to what fits, and marked so. */
