@@ -30,7 +30,7 @@ final class Comparison {
                 // to the broker) is a small part of them. Shorter drains measured mostly warm-up and
                 // halved the worker's orders/s.
                 "W0", 400_000, "W1", 200_000, "W2a", 12_000, "W2b", 40_000, "W2c", 200_000, "W3", 800,
-                "W1x", 150_000, "W2x", 150_000, "W2t", 200_000, "W4h", 60_000));
+                "W1x", 150_000, "W2x", 150_000, "W2t", 200_000, "W4h", 20_000));
         if (opts.orders != null) {
             n.putAll(opts.orders);
         }

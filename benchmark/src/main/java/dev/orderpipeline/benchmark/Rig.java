@@ -40,7 +40,7 @@ final class Rig implements AutoCloseable {
     final Path benchmarkJar;
     // What was measured: the worker changes under concurrent work, so the report names its build.
     final String workerVersion;
-    // Each jar's --help: which optional flags (--http-port, --bulkhead-max-calls) it accepts.
+    // Each jar's --help: newer workers serve /metrics on --http-port, default 8080, taken on a shared machine.
     private final String workerHelp;
     private final String baselineHelp;
     private final String pcHelp;

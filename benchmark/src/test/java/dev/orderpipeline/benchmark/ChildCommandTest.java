@@ -54,14 +54,13 @@ class ChildCommandTest {
     }
 
     @Test
-    void worker_getsItsIdAndAFreeHttpPort_whenItsJarHasOne_butNoBulkheadWithSimulatedSteps() {
+    void worker_getsItsIdAndAFreeHttpPort_whenItsJarHasOne() {
         Workload w = Workload.worker("W1", "worker", 0, 0, 1024, "key", 1000);
 
         List<String> cmd = command(WORKER_HELP, null).build(w);
 
         assertEquals("bench-1", value(cmd, "--worker-id"));
         assertEquals("0", value(cmd, "--http-port"));
-        assertFalse(cmd.contains("--bulkhead-max-calls"), cmd::toString);
     }
 
     @Test
@@ -73,8 +72,8 @@ class ChildCommandTest {
             for (String flag : List.of("--payment-url", "--vendor-url", "--courier-url")) {
                 assertEquals("http://127.0.0.1:40000", value(cmd, flag), () -> w.name() + " " + flag);
             }
-            // The worker's guard would allow 64 calls at once per service; the in-flight limit is what is varied.
-            assertEquals(w.parallelConsumer() ? null : "1024", value(cmd, "--bulkhead-max-calls"), w.name());
+            // The Parallel Consumer runner keeps the worker's default bulkhead; so does the worker here.
+            assertFalse(cmd.contains("--bulkhead-max-calls"), w.name());
         }
         assertEquals("P4h", w4h.onParallelConsumer().name());
         assertThrows(IllegalStateException.class, () -> command("", null).build(w4h), "no stub started");
