@@ -84,7 +84,7 @@ final class BenchmarkOptions {
 
     @Option(names = "--max-minutes", paramLabel = "M",
             description = "Watchdog: the harness exits after this long, and its shutdown hook stops every child. "
-                    + "Default: 20, 45 with --sweep.")
+                    + "Default: 30, 45 with --sweep.")
     Integer maxMinutes;
 
     @Option(names = "--results", defaultValue = "benchmark/results", paramLabel = "DIR",
@@ -93,7 +93,7 @@ final class BenchmarkOptions {
 
     /** {@code --max-minutes}, or its default for the chosen mode. */
     int maxMinutes() {
-        return maxMinutes != null ? maxMinutes : sweep ? 45 : 20;
+        return maxMinutes != null ? maxMinutes : sweep ? 45 : 30;
     }
 
     /**

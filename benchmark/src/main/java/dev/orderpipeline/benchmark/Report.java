@@ -32,7 +32,7 @@ final class Report {
                 perRound.add(num(r.ordersPerSecond()) + (r.complete() ? "" : " (incomplete)"));
             }
             sb.append("| ").append(w.name()).append(' ').append(w.description())
-                    .append(" | ").append(w.raw() ? "-" : w.stepLatencyMs() + "±" + w.stepJitterMs() + " ms")
+                    .append(" | ").append(w.raw() ? "-" : (w.http() ? "HTTP " : "") + w.stepLatencyMs() + "±" + w.stepJitterMs() + " ms")
                     .append(" | ").append(w.raw() ? "-" : Integer.toString(w.maxInFlight()))
                     .append(" | ").append(w.ordering())
                     .append(" | ").append(w.orders())

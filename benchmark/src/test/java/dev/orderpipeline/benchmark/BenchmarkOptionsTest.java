@@ -36,7 +36,7 @@ class BenchmarkOptionsTest {
         assertNull(opts.backlog, "the comparison, not the backlog test");
         assertEquals(20, opts.backlogStepLatency);
         assertEquals(12, opts.backlogMinutes);
-        assertEquals(20, opts.maxMinutes());
+        assertEquals(30, opts.maxMinutes());
         assertEquals(Path.of("benchmark/results"), opts.results);
         assertEquals(Path.of("benchmark-pc/target/order-benchmark-pc.jar"), opts.pcJar);
         assertEquals(Path.of("stub-services/target/stub-services.jar"), opts.stubJar);
