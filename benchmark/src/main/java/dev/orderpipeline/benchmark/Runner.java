@@ -43,6 +43,12 @@ final class Runner {
         return rig.logs.resolve(lastRunId + ".log");
     }
 
+    /** The engine's {@code -Xlog:gc} in the last run. */
+    GcLog lastGcLog() throws IOException {
+        Path gcLog = rig.logs.resolve(lastRunId + "-gc.log");
+        return GcLog.parse(Files.exists(gcLog) ? Files.readString(gcLog) : "");
+    }
+
     List<String> traceNotes() {
         return traceNotes;
     }

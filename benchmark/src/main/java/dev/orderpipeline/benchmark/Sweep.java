@@ -46,7 +46,7 @@ final class Sweep {
                         r.complete() ? "complete" : "INCOMPLETE " + r.outcomes() + "/" + w.orders(),
                         (System.nanoTime() - t) / 1e9);
                 if (cell.heapCell()) {
-                    heapNotes.add(heapNote(w, round, r, Files.readAllLines(runner.lastLog())));
+                    heapNotes.add(heapNote(w, round, r, Files.readAllLines(runner.lastLog()), runner.lastGcLog()));
                 }
             }
         }
@@ -81,15 +81,16 @@ final class Sweep {
     }
 
     /** What one -Xmx512m run did, as a user would see it: complete or not, exit code, OOM and thread-limit lines. */
-    static String heapNote(Workload w, int round, Result r, List<String> log) {
+    static String heapNote(Workload w, int round, Result r, List<String> log, GcLog gc) {
         long oom = log.stream().filter(l -> l.contains("OutOfMemoryError")).count();
         long threads = log.stream().filter(l -> l.contains("unable to create native thread")
                 || l.contains("unable to create new native thread")).count();
         return String.format(java.util.Locale.ROOT,
                 "%s round %d: %s (%d of %d outcomes), %s orders/s, exit %d, %d OutOfMemoryError lines (%d of them "
-                        + "\"unable to create native thread\"), GC max after %d MB",
+                        + "\"unable to create native thread\"), heap after GC at most %d MB, %d full GCs%s",
                 w.engine().label(), round, r.complete() ? "complete" : "INCOMPLETE", r.outcomes(), w.orders(),
-                Report.num(r.ordersPerSecond()), r.exitCode(), oom, threads, r.heapMaxAfterGcMb());
+                Report.num(r.ordersPerSecond()), r.exitCode(), oom, threads, r.heapMaxAfterGcMb(), gc.fullCollections(),
+                gc.fullCollections() == 0 ? "" : " (live after them at most " + gc.maxAfterFullMb() + " MB)");
     }
 
     private String method() {

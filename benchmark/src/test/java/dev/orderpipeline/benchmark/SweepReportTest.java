@@ -87,10 +87,11 @@ class SweepReportTest {
         Summary pc = summary(1000, 16_384, Engine.PARALLEL_CONSUMER, 500, 400, false, 1);
         String note = Sweep.heapNote(pc.workload(), 1, pc.rounds().getFirst(), List.of(
                 "[pc-pool-3] ERROR - java.lang.OutOfMemoryError: unable to create native thread: possibly out of memory",
-                "parallel consumer stopped: processed=10"));
+                "parallel consumer stopped: processed=10"), new GcLog(40, 512, 438, 512, 2, 300));
 
         assertTrue(note.startsWith("Parallel Consumer round 1: INCOMPLETE"), note);
         assertTrue(note.contains("exit 1, 1 OutOfMemoryError lines (1 of them \"unable to create native thread\")"), note);
+        assertTrue(note.endsWith("2 full GCs (live after them at most 300 MB)"), note);
     }
 
     @Test
