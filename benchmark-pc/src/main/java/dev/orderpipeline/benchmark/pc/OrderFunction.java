@@ -1,6 +1,7 @@
 package dev.orderpipeline.benchmark.pc;
 
 import dev.orderpipeline.contract.DecodedOrder;
+import dev.orderpipeline.contract.ErrorClass;
 import dev.orderpipeline.contract.OrderCodec;
 import dev.orderpipeline.contract.OrderOutcome;
 import dev.orderpipeline.worker.observe.WorkerMetrics;
@@ -10,7 +11,9 @@ import dev.orderpipeline.worker.publish.OutcomePublisher;
 import io.confluent.parallelconsumer.PollContext;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -43,6 +46,8 @@ final class OrderFunction implements Function<PollContext<byte[], byte[]>, List<
     private final LongAdder succeeded = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final LongAdder deadLettered = new LongAdder();
+    // Every class present from the start, so that pool threads only bump adders.
+    private final Map<ErrorClass, LongAdder> failedBy = new EnumMap<>(ErrorClass.class);
 
     /** @param records builds the outcome and dead-letter records; its own sending is not used */
     OrderFunction(OrderCodec codec, OrderPipeline pipeline, OutcomePublisher records, WorkerMetrics metrics, Clock clock) {
@@ -51,6 +56,9 @@ final class OrderFunction implements Function<PollContext<byte[], byte[]>, List<
         this.records = records;
         this.metrics = metrics;
         this.clock = clock;
+        for (ErrorClass errorClass : ErrorClass.values()) {
+            failedBy.put(errorClass, new LongAdder());
+        }
     }
 
     /**
@@ -87,7 +95,10 @@ final class OrderFunction implements Function<PollContext<byte[], byte[]>, List<
         switch (outcome.status()) {
             case SUCCEEDED -> succeeded.increment();
             // process() rejects nothing: an invalid order never reaches it.
-            case FAILED, REJECTED -> failed.increment();
+            case FAILED, REJECTED -> {
+                failed.increment();
+                failedBy.get(outcome.errorClass()).increment();
+            }
         }
         return outcome;
     }
@@ -103,6 +114,17 @@ final class OrderFunction implements Function<PollContext<byte[], byte[]>, List<
         long bad = failed.sum();
         long dead = deadLettered.sum();
         return "processed=" + (ok + bad + dead) + " succeeded=" + ok + " failed=" + bad + " dead_lettered=" + dead;
+    }
+
+    /** {@code timeout=N payment_declined=N ...}: the failed orders by error class, those with any. */
+    String failuresByErrorClass() {
+        StringBuilder line = new StringBuilder();
+        failedBy.forEach((errorClass, count) -> {
+            if (count.sum() > 0) {
+                line.append(line.isEmpty() ? "" : " ").append(errorClass.code()).append('=').append(count.sum());
+            }
+        });
+        return line.isEmpty() ? "none" : line.toString();
     }
 
     /** The pipeline was interrupted: the function cannot answer this record now. */

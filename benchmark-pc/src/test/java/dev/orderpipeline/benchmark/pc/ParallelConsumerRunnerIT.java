@@ -129,14 +129,7 @@ class ParallelConsumerRunnerIT {
             try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(consumerProperties())) {
                 reader.subscribe(List.of(results, deadLetters));
                 await("an outcome for every valid order").atMost(Duration.ofSeconds(60)).until(() -> {
-                    for (ConsumerRecord<byte[], byte[]> r : reader.poll(Duration.ofMillis(200))) {
-                        if (r.topic().equals(results)) {
-                            OrderOutcome o = codec.decodeOutcome(r.value());
-                            outcomes.computeIfAbsent(o.orderId(), k -> new ArrayList<>()).add(o);
-                        } else {
-                            dead.add(r);
-                        }
-                    }
+                    collect(reader.poll(Duration.ofMillis(200)), results, codec, outcomes, dead);
                     return outcomes.size() >= ORDERS + 1 && !dead.isEmpty() || !runner.isAlive();
                 });
 
@@ -144,14 +137,7 @@ class ParallelConsumerRunnerIT {
                 assertTrue(runner.waitFor(45, TimeUnit.SECONDS), "the runner did not stop within 45 s of SIGTERM");
                 assertEquals(0, runner.exitValue(), "exit code after SIGTERM; stderr in " + logs);
                 // Whatever came after the first sight of every outcome (duplicates) is read too.
-                for (ConsumerRecord<byte[], byte[]> r : reader.poll(Duration.ofSeconds(2))) {
-                    if (r.topic().equals(results)) {
-                        OrderOutcome o = codec.decodeOutcome(r.value());
-                        outcomes.computeIfAbsent(o.orderId(), k -> new ArrayList<>()).add(o);
-                    } else {
-                        dead.add(r);
-                    }
-                }
+                collect(reader.poll(Duration.ofSeconds(2)), results, codec, outcomes, dead);
             }
 
             assertEquals(ORDERS + 1, outcomes.size(), "orders with an outcome");
@@ -176,6 +162,9 @@ class ParallelConsumerRunnerIT {
             assertNotNull(header(letter, DeadLetterHeaders.ORIGINAL_OFFSET), "original offset header");
             assertNotNull(header(letter, DeadLetterHeaders.REASON), "reason header");
 
+            assertTrue(Files.readString(logs.resolve("runner-" + run + ".err"))
+                            .contains("failed orders by error class: payment_declined=1"),
+                    "the runner's stderr names the one failure's class");
             Matcher stop = STOP_LINE.matcher(Files.readString(out));
             assertTrue(stop.find(), "stop line on stdout: " + Files.readString(out));
             assertEquals(List.of(ORDERS + 2, ORDERS, 1, 1), List.of(Integer.parseInt(stop.group(1)),
@@ -183,6 +172,19 @@ class ParallelConsumerRunnerIT {
                     "processed, succeeded, failed, dead_lettered");
         } finally {
             runner.destroyForcibly();
+        }
+    }
+
+    /** Sorts {@code records} into outcomes by order id and dead letters. */
+    private static void collect(Iterable<ConsumerRecord<byte[], byte[]>> records, String results, OrderCodec codec,
+                                Map<String, List<OrderOutcome>> outcomes, List<ConsumerRecord<byte[], byte[]>> dead) {
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            if (r.topic().equals(results)) {
+                OrderOutcome o = codec.decodeOutcome(r.value());
+                outcomes.computeIfAbsent(o.orderId(), k -> new ArrayList<>()).add(o);
+            } else {
+                dead.add(r);
+            }
         }
     }
 
