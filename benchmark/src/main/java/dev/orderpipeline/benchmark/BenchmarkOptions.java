@@ -44,6 +44,15 @@ final class BenchmarkOptions {
             description = "Another worker build, run next to the one under test in every round.")
     Path baselineJar;
 
+    @Option(names = "--pc-jar", defaultValue = "benchmark-pc/target/order-benchmark-pc.jar", paramLabel = "JAR",
+            description = "The pipeline inside Confluent Parallel Consumer, for the P workloads and the sweep. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    Path pcJar;
+
+    @Option(names = "--stub-jar", defaultValue = "stub-services/target/stub-services.jar", paramLabel = "JAR",
+            description = "The stub services the HTTP workloads call, run in a JVM of their own. Default: ${DEFAULT-VALUE}.")
+    Path stubJar;
+
     @Option(names = "--worker-jvm-arg", paramLabel = "ARG",
             description = "One extra JVM option for the worker, e.g. -XX:StartFlightRecording=filename=/tmp/w.jfr.")
     String workerJvmArg;
@@ -60,14 +69,32 @@ final class BenchmarkOptions {
             description = "How long the backlog test's drain may take. Default: ${DEFAULT-VALUE}.")
     int backlogMinutes;
 
-    @Option(names = "--max-minutes", defaultValue = "20", paramLabel = "M",
+    @Option(names = "--sweep",
+            description = "Run the step-latency sweep (worker and Parallel Consumer over step latencies and in-flight "
+                    + "limits) instead of the comparison; writes sweep.md and sweep.png.")
+    boolean sweep;
+
+    @Option(names = "--sweep-latencies", split = ",", defaultValue = "0,20,200,1000", paramLabel = "MS,...",
+            description = "The sweep's step latencies in ms (jitter: a quarter of each). Default: ${DEFAULT-VALUE}.")
+    List<Integer> sweepLatencies;
+
+    @Option(names = "--sweep-in-flight", split = ",", defaultValue = "1024,16384", paramLabel = "N,...",
+            description = "The sweep's in-flight limits. Default: ${DEFAULT-VALUE}.")
+    List<Integer> sweepInFlight;
+
+    @Option(names = "--max-minutes", paramLabel = "M",
             description = "Watchdog: the harness exits after this long, and its shutdown hook stops every child. "
-                    + "Default: ${DEFAULT-VALUE}.")
-    int maxMinutes;
+                    + "Default: 30, 45 with --sweep.")
+    Integer maxMinutes;
 
     @Option(names = "--results", defaultValue = "benchmark/results", paramLabel = "DIR",
-            description = "Where latest.md, throughput.png and backlog.md go. Default: ${DEFAULT-VALUE}.")
+            description = "Where latest.md, throughput.png, backlog.md, sweep.md and sweep.png go. Default: ${DEFAULT-VALUE}.")
     Path results;
+
+    /** {@code --max-minutes}, or its default for the chosen mode. */
+    int maxMinutes() {
+        return maxMinutes != null ? maxMinutes : sweep ? 45 : 30;
+    }
 
     /**
      * The options in {@code args}.

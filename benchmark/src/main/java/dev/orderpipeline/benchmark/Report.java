@@ -32,7 +32,7 @@ final class Report {
                 perRound.add(num(r.ordersPerSecond()) + (r.complete() ? "" : " (incomplete)"));
             }
             sb.append("| ").append(w.name()).append(' ').append(w.description())
-                    .append(" | ").append(w.raw() ? "-" : w.stepLatencyMs() + "±" + w.stepJitterMs() + " ms")
+                    .append(" | ").append(w.raw() ? "-" : (w.http() ? "HTTP " : "") + w.stepLatencyMs() + "±" + w.stepJitterMs() + " ms")
                     .append(" | ").append(w.raw() ? "-" : Integer.toString(w.maxInFlight()))
                     .append(" | ").append(w.ordering())
                     .append(" | ").append(w.orders())
@@ -124,6 +124,45 @@ final class Report {
                     .append(" | ").append(num(b.workerCpu() / s.workerCpu()))
                     .append(" | ").append(num(s.p99()))
                     .append(" | ").append(num(b.p99()))
+                    .append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Each worker workload against its Parallel Consumer peer in the same rounds ({@code W1} and
+     * {@code P1}, ...): the ratios of the medians, worker ÷ PC for orders/s, PC ÷ worker for CPU
+     * per order and p99, so above 1 the worker is better in every column.
+     */
+    static String peerComparison(List<Summary> summaries) {
+        var sb = new StringBuilder("## Worker against Parallel Consumer\n\n");
+        sb.append("Each workload and its Parallel Consumer peer (same steps, in-flight limit, key ordering and backlog) "
+                + "run back to back in every round: the worker first in odd rounds, second in even ones. "
+                + "Above 1 the worker is better.\n\n");
+        sb.append("| workload | worker orders/s | PC orders/s | worker ÷ PC orders/s | worker CPU µs/order | PC CPU µs/order "
+                + "| PC ÷ worker CPU | worker p99 ms | PC p99 ms | PC ÷ worker p99 | stub CPU µs/order, worker / PC |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        for (Summary s : summaries) {
+            if (s.workload().engine() != Engine.WORKER) {
+                continue;
+            }
+            Optional<Summary> peer = find(summaries, Workload.peerName(s.workload().name()))
+                    .filter(p -> p.workload().parallelConsumer());
+            if (peer.isEmpty()) {
+                continue;
+            }
+            Summary p = peer.get();
+            sb.append("| ").append(s.workload().name()).append(" / ").append(p.workload().name())
+                    .append(" | ").append(num(s.throughput()))
+                    .append(" | ").append(num(p.throughput()))
+                    .append(" | **").append(num(s.throughput() / p.throughput())).append("**")
+                    .append(" | ").append(num(s.workerCpu()))
+                    .append(" | ").append(num(p.workerCpu()))
+                    .append(" | ").append(num(p.workerCpu() / s.workerCpu()))
+                    .append(" | ").append(num(s.p99()))
+                    .append(" | ").append(num(p.p99()))
+                    .append(" | ").append(num(p.p99() / s.p99()))
+                    .append(" | ").append(s.workload().http() ? num(s.stubCpu()) + " / " + num(p.stubCpu()) : "-")
                     .append(" |\n");
         }
         return sb.toString();

@@ -38,6 +38,11 @@ record Summary(Workload workload, List<Result> rounds) {
         return Stats.median(rounds.stream().map(Result::brokerCpuMicrosPerOrder).toList());
     }
 
+    /** The stub services' CPU per order (HTTP workloads); NaN otherwise. */
+    double stubCpu() {
+        return Stats.median(rounds.stream().map(Result::stubCpuMicrosPerOrder).toList());
+    }
+
     long heapPeakMb() {
         return rounds.stream().mapToLong(Result::heapPeakMb).max().orElse(-1);
     }

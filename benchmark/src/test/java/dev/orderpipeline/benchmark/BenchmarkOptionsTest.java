@@ -36,8 +36,51 @@ class BenchmarkOptionsTest {
         assertNull(opts.backlog, "the comparison, not the backlog test");
         assertEquals(20, opts.backlogStepLatency);
         assertEquals(12, opts.backlogMinutes);
-        assertEquals(20, opts.maxMinutes);
+        assertEquals(30, opts.maxMinutes());
         assertEquals(Path.of("benchmark/results"), opts.results);
+        assertEquals(Path.of("benchmark-pc/target/order-benchmark-pc.jar"), opts.pcJar);
+        assertEquals(Path.of("stub-services/target/stub-services.jar"), opts.stubJar);
+        assertEquals(false, opts.sweep);
+        assertEquals(List.of(0, 20, 200, 1000), opts.sweepLatencies);
+        assertEquals(List.of(1024, 16_384), opts.sweepInFlight);
+    }
+
+    @Test
+    void sweep_readsItsGrid_andGetsALongerWatchdog() {
+        BenchmarkOptions opts = parse("--sweep", "--sweep-latencies", "0,1000", "--sweep-in-flight=1024,4096,16384",
+                "--rounds", "1", "--pc-jar", "/tmp/pc.jar", "--stub-jar", "/tmp/stub.jar");
+
+        assertTrue(opts.sweep);
+        assertEquals(List.of(0, 1000), opts.sweepLatencies);
+        assertEquals(List.of(1024, 4096, 16_384), opts.sweepInFlight);
+        assertEquals(1, opts.rounds);
+        assertEquals(45, opts.maxMinutes(), "the default sweep takes about 20 minutes");
+        assertEquals(10, parse("--sweep", "--max-minutes", "10").maxMinutes());
+        assertEquals(Path.of("/tmp/pc.jar"), opts.pcJar);
+        assertEquals(Path.of("/tmp/stub.jar"), opts.stubJar);
+    }
+
+    @Test
+    void defaultComparison_putsEachParallelConsumerPeerRightAfterItsWorkload_withTheSameBacklog() {
+        List<Workload> all = Comparison.workloads(parse());
+        List<String> names = all.stream().map(Workload::name).toList();
+
+        assertEquals(List.of("W0", "W1", "P1", "W2a", "W2b", "W2c", "P2c", "W3", "W1x", "W2x", "W2t", "W4h", "P4h"), names);
+        Workload p2c = all.get(names.indexOf("P2c"));
+        Workload w2c = all.get(names.indexOf("W2c"));
+        assertEquals(Engine.PARALLEL_CONSUMER, p2c.engine());
+        assertEquals(List.of(w2c.stepLatencyMs(), w2c.stepJitterMs(), w2c.maxInFlight(), w2c.orders()),
+                List.of(p2c.stepLatencyMs(), p2c.stepJitterMs(), p2c.maxInFlight(), p2c.orders()));
+        assertEquals(w2c.ordering(), p2c.ordering());
+        assertTrue(all.get(names.indexOf("P4h")).http());
+    }
+
+    @Test
+    void only_andOrders_selectAndSizeParallelConsumerPeersByTheirOwnNames() {
+        List<Workload> chosen = Comparison.workloads(parse("--only", "W1,P4h", "--orders", "P4h=3000"));
+
+        assertEquals(List.of("W1", "P4h"), chosen.stream().map(Workload::name).toList());
+        assertEquals(3000, chosen.get(1).orders());
     }
 
     @Test
@@ -57,7 +100,7 @@ class BenchmarkOptionsTest {
         assertEquals("-XX:StartFlightRecording=filename=/tmp/w.jfr", opts.workerJvmArg);
         assertEquals(10, opts.backlogStepLatency);
         assertEquals(3, opts.backlogMinutes);
-        assertEquals(30, opts.maxMinutes);
+        assertEquals(30, opts.maxMinutes());
         assertEquals(Path.of("/tmp/ab"), opts.results);
     }
 
@@ -76,7 +119,8 @@ class BenchmarkOptionsTest {
         String usage = cli.getUsageMessage();
         for (String flag : List.of("--rounds", "--latency-seconds", "--only", "--orders", "--courier-pool-size",
                 "--worker-jar", "--baseline-jar", "--worker-jvm-arg", "--backlog", "--backlog-step-latency",
-                "--backlog-minutes", "--max-minutes", "--results")) {
+                "--backlog-minutes", "--max-minutes", "--results", "--pc-jar", "--stub-jar", "--sweep",
+                "--sweep-latencies", "--sweep-in-flight")) {
             assertTrue(usage.contains(flag), () -> flag + " in\n" + usage);
         }
     }

@@ -18,7 +18,7 @@ class ReportTest {
 
     private static Result result(Workload w, double perSecond, double p99) {
         return new Result(w, 1, w.orders(), true, perSecond, perSecond, 1, perSecond / 2, 100, 20, p99, p99 + 5,
-                100, 50, 200, 40, 3, Math.max(1, w.maxInFlight()), 0, 0);
+                100, 50, 200, 40, 3, Math.max(1, w.maxInFlight()), 0, 0, Double.NaN);
     }
 
     private static List<Summary> sample() {
@@ -73,6 +73,22 @@ class ReportTest {
         assertEquals("W1-base", base.name());
         assertTrue(table.contains("| W1 | 12000 | 10000 | 1.20 |"), table);
         assertEquals(1, table.lines().filter(l -> l.startsWith("| W1")).count(), table);
+    }
+
+    @Test
+    void peerComparison_givesWorkerOverParallelConsumer_soAboveOneTheWorkerIsBetter() {
+        var w2c = Workload.worker("W2c", "worker, steps", 20, 5, 1024, "key", 1000);
+        var p2c = w2c.onParallelConsumer();
+        var w0 = Workload.rawPipe(1000);
+        String table = Report.peerComparison(List.of(
+                new Summary(w0, List.of(result(w0, 50_000, 5))),
+                new Summary(w2c, List.of(result(w2c, 12_000, 40))),
+                new Summary(p2c, List.of(result(p2c, 4_000, 80)))));
+
+        assertEquals("P2c", p2c.name());
+        // orders/s 12,000 / 4,000; CPU 100 / 100; p99 80 / 40
+        assertTrue(table.contains("| W2c / P2c | 12000 | 4000 | **3.00** | 100 | 100 | 1.00 | 40.0 | 80.0 | 2.00 | - |"), table);
+        assertEquals(1, table.lines().filter(l -> l.startsWith("| W")).count(), "the raw pipe has no peer: " + table);
     }
 
     @Test

@@ -15,15 +15,23 @@ class RoundOrderTest {
 
     @Test
     void oddRounds_runTheBuildUnderTestFirst_evenRoundsItsBaseline() {
-        assertEquals(List.of("W0", "W1", "W1-base", "W2c", "W2c-base"), names(Benchmark.inRoundOrder(workloads, 1)));
-        assertEquals(List.of("W0", "W1-base", "W1", "W2c-base", "W2c"), names(Benchmark.inRoundOrder(workloads, 2)));
-        assertEquals(names(Benchmark.inRoundOrder(workloads, 1)), names(Benchmark.inRoundOrder(workloads, 3)));
+        assertEquals(List.of("W0", "W1", "W1-base", "W2c", "W2c-base"), names(Comparison.inRoundOrder(workloads, 1)));
+        assertEquals(List.of("W0", "W1-base", "W1", "W2c-base", "W2c"), names(Comparison.inRoundOrder(workloads, 2)));
+        assertEquals(names(Comparison.inRoundOrder(workloads, 1)), names(Comparison.inRoundOrder(workloads, 3)));
     }
 
     @Test
     void withoutABaseline_everyRoundRunsTheSameOrder() {
         List<Workload> plain = List.of(raw, w1, w2c);
-        assertEquals(List.of("W0", "W1", "W2c"), names(Benchmark.inRoundOrder(plain, 2)));
+        assertEquals(List.of("W0", "W1", "W2c"), names(Comparison.inRoundOrder(plain, 2)));
+    }
+
+    @Test
+    void parallelConsumerPeers_alternateWithTheirWorkload_andWithABaselineTheGroupIsReversed() {
+        List<Workload> withPeers = List.of(raw, w1, w1.onParallelConsumer(), w2c, w2c.onBaseline(), w2c.onParallelConsumer());
+
+        assertEquals(List.of("W0", "W1", "P1", "W2c", "W2c-base", "P2c"), names(Comparison.inRoundOrder(withPeers, 1)));
+        assertEquals(List.of("W0", "P1", "W1", "P2c", "W2c-base", "W2c"), names(Comparison.inRoundOrder(withPeers, 2)));
     }
 
     private static List<String> names(List<Workload> workloads) {

@@ -45,9 +45,22 @@ class StatsTest {
                 [2.000s][info][gc] GC(1) Pause Young (Normal) (G1 Evacuation Pause) 130M->40M(256M) 5.0ms
                 [3.000s][info][gc] GC(2) Pause Full (G1 Compaction Pause) 250M->12M(256M) 40.0ms
                 """;
-        assertEquals(new GcLog(3, 250, 40, 256), GcLog.parse(log));
-        assertEquals(new GcLog(0, 0, 0, 0), GcLog.parse(""));
+        assertEquals(new GcLog(3, 250, 40, 256, 1, 12), GcLog.parse(log));
+        assertEquals(new GcLog(0, 0, 0, 0, 0, 0), GcLog.parse(""));
         assertEquals(117, GcLog.usedFromHeapInfo(" garbage-first heap   total reserved 6291456K, committed 401408K, used 119808K [0x...]"));
+    }
+
+    @Test
+    void gcLog_aPauseWhoseEvacuationFailed_isNotTakenForTheLiveSet_andFullCollectionsAreCounted() {
+        // From a -Xmx512m worker with 16,384 orders in flight: the young pauses that failed to
+        // evacuate report a full heap, the full collection after them 208 MB.
+        String log = """
+                [18.462s][info][gc] GC(30) Pause Young (Normal) (G1 Evacuation Pause) 472M->471M(512M) 24.527ms
+                [18.637s][info][gc] GC(31) Pause Young (Normal) (G1 Evacuation Pause) (Evacuation Failure: Allocation) 494M->510M(512M) 81.382ms
+                [18.775s][info][gc] GC(32) Pause Young (Normal) (G1 Evacuation Pause) (Evacuation Failure: Allocation) 512M->512M(512M) 50.400ms
+                [21.215s][info][gc] GC(33) Pause Full (G1 Compaction Pause) 512M->208M(512M) 2440.299ms
+                """;
+        assertEquals(new GcLog(4, 512, 471, 512, 1, 208), GcLog.parse(log));
     }
 
     @Test

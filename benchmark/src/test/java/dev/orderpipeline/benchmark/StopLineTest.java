@@ -15,12 +15,12 @@ class StopLineTest {
 
     @Test
     void peaksAreReadFromTheWorkersStopLine() {
-        assertEquals(1024, Benchmark.stopLineValue(LOG, "in_flight_peak"));
-        assertEquals(1523, Benchmark.stopLineValue(LOG, "held_peak"));
+        assertEquals(1024, Backlog.stopLineValue(LOG, "in_flight_peak"));
+        assertEquals(1523, Backlog.stopLineValue(LOG, "held_peak"));
     }
 
     @Test
     void aWorkerThatDidNotStopCleanly_hasNoPeak() {
-        assertEquals(-1, Benchmark.stopLineValue(LOG.subList(0, 1), "in_flight_peak"));
+        assertEquals(-1, Backlog.stopLineValue(LOG.subList(0, 1), "in_flight_peak"));
     }
 }
