@@ -54,6 +54,8 @@ public final class Pipelines {
     public static OrderPipeline of(WorkerConfig config, PaymentGateway payment, VendorNotifier vendor,
                                           CourierDispatcher courier, StepTracker tracker, Clock clock, Random random,
                                           WorkerMetrics metrics, Tracing tracing) {
+        // What a step thread logs names its order (the pipeline binds the order's MDC for its steps).
+        StepMdcFilter.install();
         PipelineEvents events = new PipelineEvents() {
             @Override
             public void retrying(StepName step, ErrorClass errorClass) {

@@ -13,8 +13,11 @@ public enum AttemptResult {
     /** A sibling step's failure, the deadline or a hard stop interrupted the call. */
     CANCELLED;
 
+    // Computed once: every step attempt of every order reports one.
+    private final String label = name().toLowerCase(Locale.ROOT);
+
     /** The lower-case name, as a metric tag value. */
     public String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return label;
     }
 }

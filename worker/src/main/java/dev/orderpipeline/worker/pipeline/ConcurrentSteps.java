@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.StructuredTaskScope;
-import org.slf4j.MDC;
 
 /**
  * Runs a few tasks at the same time and waits for all of them, with errgroup's policy: the
@@ -73,12 +72,20 @@ final class ConcurrentSteps {
      *                              tasks are cancelled and have ended by then
      */
     Joined runAll(String scopeName, Map<String, Callable<?>> tasks, Instant deadline) throws InterruptedException {
+        // Task threads do not inherit the caller's MDC (the order id, the trace): it is bound for
+        // them, so that what a task logs says which order it is about (StepLogContext).
+        Map<String, String> logContext = StepLogContext.forTasks();
+        if (logContext == null) {
+            return runScoped(scopeName, tasks, deadline);
+        }
+        return ScopedValue.where(StepLogContext.CONTEXT, logContext).call(() -> runScoped(scopeName, tasks, deadline));
+    }
+
+    private Joined runScoped(String scopeName, Map<String, Callable<?>> tasks, Instant deadline)
+            throws InterruptedException {
         Duration timeout = Duration.between(clock.instant(), deadline);
         Map<String, Probe> probes = new LinkedHashMap<>();
-        // Task threads do not inherit the caller's MDC (the order id, the trace): hand it on, so
-        // that what a task logs says which order it is about.
-        Map<String, String> logContext = MDC.getCopyOfContextMap();
-        tasks.forEach((name, task) -> probes.put(name, new Probe(name, task, logContext)));
+        tasks.forEach((name, task) -> probes.put(name, new Probe(name, task)));
         if (timeout.isNegative() || timeout.isZero()) {
             return new Joined.DeadlineExpired(Duration.ZERO, reports(probes));
         }
@@ -114,8 +121,6 @@ final class ConcurrentSteps {
     private final class Probe implements Callable<Object> {
         private final String name;
         private final Callable<?> task;
-        // The scope owner's MDC, or null if it had none; set on the task's thread while it runs.
-        private final Map<String, String> logContext;
         // Written by the task's thread, read by the scope owner after close(), which
         // happens-after the task thread ends; volatile keeps that obvious to readers.
         private volatile State state;
@@ -123,18 +128,14 @@ final class ConcurrentSteps {
         private volatile Throwable failure;
         private volatile long nanos;
 
-        Probe(String name, Callable<?> task, Map<String, String> logContext) {
+        Probe(String name, Callable<?> task) {
             this.name = name;
             this.task = task;
-            this.logContext = logContext;
         }
 
         @Override
         public Object call() throws Exception {
             tracker.enter();
-            if (logContext != null) {
-                MDC.setContextMap(logContext);
-            }
             long start = System.nanoTime();
             try {
                 Object result = task.call();
@@ -151,9 +152,6 @@ final class ConcurrentSteps {
                 throw e;
             } finally {
                 nanos = System.nanoTime() - start;
-                if (logContext != null) {
-                    MDC.clear();
-                }
                 tracker.exit();
             }
         }

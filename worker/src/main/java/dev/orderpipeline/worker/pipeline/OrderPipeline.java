@@ -44,6 +44,8 @@ public final class OrderPipeline {
     /** How long the undos of a failed order may take, unless told otherwise. */
     public static final Duration DEFAULT_COMPENSATION_DEADLINE = Duration.ofSeconds(2);
 
+    private static final StepName[] STEPS = StepName.values();
+
     private final PaymentGateway payment;
     private final VendorNotifier vendor;
     private final CourierDispatcher courier;
@@ -181,7 +183,7 @@ public final class OrderPipeline {
     }
 
     private static StepResult stepResult(ConcurrentSteps.Report report, Map<StepName, AtomicInteger> attempts) {
-        StepName name = StepName.valueOf(report.name().toUpperCase(java.util.Locale.ROOT));
+        StepName name = stepNamed(report.name());
         long micros = report.duration().toNanos() / 1_000;
         // 0 when the scope was cancelled before the step's thread ran at all: report one call.
         int tried = Math.max(1, attempts.get(name).get());
@@ -191,6 +193,16 @@ public final class OrderPipeline {
                     ErrorClassifier.classify(report.failure()).code() + ": " + message(report.failure()), tried);
             case CANCELLED -> new StepResult(name, StepStatus.CANCELLED, micros, null, tried);
         };
+    }
+
+    /** The step whose label is {@code label}: a task's name, which {@link #process} set from it. */
+    private static StepName stepNamed(String label) {
+        for (StepName step : STEPS) {
+            if (step.label().equals(label)) {
+                return step;
+            }
+        }
+        throw new IllegalArgumentException("no step is labelled " + label);
     }
 
     private static String detail(Object value) {
