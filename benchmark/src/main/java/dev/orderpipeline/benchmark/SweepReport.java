@@ -25,8 +25,8 @@ final class SweepReport {
         var sb = new StringBuilder();
         sb.append("| steps | in-flight | engine | backlog | orders/s (median) | per round | p99 ms at half rate "
                 + "| CPU µs/order | heap max after GC MB | heap KB per in-flight order | Little's bound orders/s "
-                + "| worker ÷ PC orders/s | exit |\n");
-        sb.append("|---|---:|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---|\n");
+                + "| worker ÷ PC orders/s | not succeeded (all rounds) | exit |\n");
+        sb.append("|---|---:|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (Summary s : sorted(summaries)) {
             Workload w = s.workload();
             SweepPlan.Cell cell = cellOf(w);
@@ -47,6 +47,7 @@ final class SweepReport {
                     .append(" | ").append(num(heapKbPerInFlight(s)))
                     .append(" | ").append(Double.isInfinite(cell.littleBound()) ? "-" : num(cell.littleBound()))
                     .append(" | ").append(ratio.isEmpty() ? "" : "**" + ratio + "**")
+                    .append(" | ").append(s.notSucceeded())
                     .append(" | ").append(s.exitCodes())
                     .append(" |\n");
         }
@@ -95,7 +96,36 @@ final class SweepReport {
                 out.add(heapCellTarget(s, cell, cpuBoundRate(summaries)));
             }
         }
+        out.addAll(bestLimitTargets(summaries));
         return out;
+    }
+
+    /**
+     * Per step latency, each engine at the in-flight limit where it did best: what a team gets
+     * from each when it tunes the limit for its steps (Parallel Consumer's best is usually the
+     * smaller limit, a platform thread per order in flight; the worker's the larger).
+     */
+    static List<Report.Target> bestLimitTargets(List<Summary> summaries) {
+        List<Report.Target> out = new ArrayList<>();
+        summaries.stream().map(s -> s.workload().stepLatencyMs()).distinct().sorted().forEach(latency -> {
+            Optional<Summary> worker = best(summaries, latency, Engine.WORKER);
+            Optional<Summary> pc = best(summaries, latency, Engine.PARALLEL_CONSUMER);
+            if (worker.isPresent() && pc.isPresent()) {
+                double ratio = worker.get().throughput() / pc.get().throughput();
+                double required = latency >= LONG_STEP_MS ? LONG_STEP_RATIO : SHORT_STEP_RATIO;
+                out.add(new Report.Target("worker ÷ PC orders/s at " + latency + " ms steps, each at its best in-flight limit"
+                        + " (worker " + worker.get().workload().maxInFlight() + ", PC " + pc.get().workload().maxInFlight() + ")",
+                        ratio, required, ratio >= required));
+            }
+        });
+        return out;
+    }
+
+    private static Optional<Summary> best(List<Summary> summaries, int latencyMs, Engine engine) {
+        return summaries.stream()
+                .filter(s -> s.workload().engine() == engine && s.workload().stepLatencyMs() == latencyMs)
+                .filter(s -> !Double.isNaN(s.throughput()))
+                .max(Comparator.comparingDouble(Summary::throughput));
     }
 
     /**

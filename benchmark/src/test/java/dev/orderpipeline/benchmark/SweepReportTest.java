@@ -46,7 +46,28 @@ class SweepReportTest {
                 "PASS  worker ÷ PC orders/s at 1000 ms steps, 16384 in flight: measured 20.0, required 3.00",
                 // min(16,384 / 1.125 s = 14,564, W1 = 12,000) x 0.8 = 9,600
                 "PASS  worker, 1000 ms steps, 16384 in flight, -Xmx512m: complete, exit 0, orders/s >= 0.8 x "
-                        + "min(16384 / 1.125 s = 14564, W1 12000): measured 10000, required 9600"), lines);
+                        + "min(16384 / 1.125 s = 14564, W1 12000): measured 10000, required 9600",
+                "PASS  worker ÷ PC orders/s at 0 ms steps, each at its best in-flight limit (worker 1024, PC 1024): "
+                        + "measured 2.00, required 1.50",
+                "MISS  worker ÷ PC orders/s at 200 ms steps, each at its best in-flight limit (worker 1024, PC 1024): "
+                        + "measured 2.00, required 3.00",
+                "PASS  worker ÷ PC orders/s at 1000 ms steps, each at its best in-flight limit (worker 16384, PC 16384): "
+                        + "measured 20.0, required 3.00"), lines);
+    }
+
+    @Test
+    void bestLimitTargets_compareEachEngineAtTheLimitWhereItDidBest() {
+        List<Summary> summaries = List.of(
+                summary(200, 1024, Engine.WORKER, 4_000, 64, true, 0),
+                summary(200, 16_384, Engine.WORKER, 12_000, 200, true, 0),
+                summary(200, 1024, Engine.PARALLEL_CONSUMER, 3_800, 96, true, 0),
+                summary(200, 16_384, Engine.PARALLEL_CONSUMER, 2_000, 900, true, 0));
+
+        List<String> lines = SweepReport.bestLimitTargets(summaries).stream().map(Report.Target::line).toList();
+
+        // 12,000 (worker at 16,384) / 3,800 (PC at 1,024) = 3.16
+        assertEquals(List.of("PASS  worker ÷ PC orders/s at 200 ms steps, each at its best in-flight limit "
+                + "(worker 16384, PC 1024): measured 3.16, required 3.00"), lines);
     }
 
     @Test
@@ -69,11 +90,11 @@ class SweepReportTest {
         assertEquals(2 + 6, table.lines().count(), table);
         String workerRow = table.lines().filter(l -> l.startsWith("| 1000±250 ms | 16384 | worker")).findFirst().orElseThrow();
         // 256 MB x 1024 / 16,384 in flight = 16 KB per order; ratio 10,000 / 500 = 20
-        assertTrue(workerRow.contains("| 256 | 16.0 | 14564 | **20.0** | 0 |"), workerRow);
+        assertTrue(workerRow.contains("| 256 | 16.0 | 14564 | **20.0** | 0 | 0 |"), workerRow);
         assertTrue(workerRow.contains("worker, -Xmx512m"), workerRow);
         String pcRow = table.lines().filter(l -> l.startsWith("| 1000±250 ms | 16384 | Parallel Consumer")).findFirst()
                 .orElseThrow();
-        assertTrue(pcRow.contains("500 (incomplete)") && pcRow.endsWith("|  | 1 |"), pcRow);
+        assertTrue(pcRow.contains("500 (incomplete)") && pcRow.endsWith("|  | 0 | 1 |"), pcRow);
     }
 
     @Test
