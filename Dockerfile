@@ -6,7 +6,7 @@
 FROM eclipse-temurin:25-jdk AS build
 WORKDIR /src
 # Maven reads every <module> of the root pom before it builds anything, so every module is
-# copied, even those the images do not ship (benchmark, chaos); -pl then builds only the jars the
+# copied, even those the images do not ship (benchmark, benchmark-pc, chaos); -pl then builds only the jars the
 # images run and the modules they need. DockerBuildIT (producer-cli) builds from exactly these
 # COPY lines, minus .dockerignore, in every `./mvnw verify`, so a module added without a COPY
 # fails the build, not `docker build`. mvnw sources bin/jdk25-env.
@@ -21,6 +21,7 @@ COPY test-support test-support
 COPY worker worker
 COPY producer-cli producer-cli
 COPY benchmark benchmark
+COPY benchmark-pc benchmark-pc
 COPY chaos chaos
 RUN ./mvnw -B -ntp -q package -Dmaven.test.skip=true -pl worker,producer-cli,stub-services -am
 

@@ -24,6 +24,7 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Random;
+import org.slf4j.LoggerFactory;
 
 /**
  * Assembles the per-order pipeline from the configuration: its steps (simulated, or the services
@@ -32,6 +33,8 @@ import java.util.Random;
  * pipeline inside another engine.
  */
 public final class Pipelines {
+
+    private static final String LOGBACK_CONTEXT = "ch.qos.logback.classic.LoggerContext";
 
     private Pipelines() {
     }
@@ -54,8 +57,7 @@ public final class Pipelines {
     public static OrderPipeline of(WorkerConfig config, PaymentGateway payment, VendorNotifier vendor,
                                           CourierDispatcher courier, StepTracker tracker, Clock clock, Random random,
                                           WorkerMetrics metrics, Tracing tracing) {
-        // What a step thread logs names its order (the pipeline binds the order's MDC for its steps).
-        StepMdcFilter.install();
+        installStepMdc();
         PipelineEvents events = new PipelineEvents() {
             @Override
             public void retrying(StepName step, ErrorClass errorClass) {
@@ -83,5 +85,17 @@ public final class Pipelines {
                 .events(events)
                 .tracing(tracing.pipeline())
                 .build();
+    }
+
+    /**
+     * What a step thread logs names its order: the pipeline binds the order's MDC for its steps,
+     * and a Logback filter puts it in the step thread's MDC when it logs. Only with Logback as the
+     * SLF4J provider: an embedder's class path without Logback cannot even load the filter class
+     * (its supertype is Logback's), so it is not touched there, and step lines lack the order's MDC.
+     */
+    private static void installStepMdc() {
+        if (LOGBACK_CONTEXT.equals(LoggerFactory.getILoggerFactory().getClass().getName())) {
+            StepMdcFilter.install();
+        }
     }
 }
